@@ -1,0 +1,54 @@
+"""Coordinators, admins and federation operators must use a second factor before any other page."""
+
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.utils import is_mfa_enabled
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .models import Member, MemberStatus, Role
+
+SESSION_KEY = "jourplan_second_factor"
+# Paths a person who still owes a second factor may reach: allauth's own pages (login, logout, TOTP
+# setup, re-authentication), the language switch, static files and the health check.
+ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz")
+
+
+def needs_second_factor(user) -> bool:
+    if user.is_staff or user.is_superuser:
+        return True
+    return (
+        Member.objects.filter(user=user, role__in=[Role.COORDINATOR, Role.ADMIN], erased_at=None)
+        .exclude(status=MemberStatus.LEFT)
+        .exists()
+    )
+
+
+def mark_second_factor(request) -> None:
+    request.session[SESSION_KEY] = True
+
+
+def session_has_second_factor(request) -> bool:
+    if request.session.get(SESSION_KEY):
+        return True
+    records = get_authentication_records(request, request.user)
+    if any(record.get("method") == "mfa" for record in records):
+        mark_second_factor(request)
+        return True
+    return False
+
+
+class SecondFactorRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(ALLOWED_PREFIXES)
+            and not session_has_second_factor(request)
+            and needs_second_factor(user)
+        ):
+            target = reverse("mfa_reauthenticate" if is_mfa_enabled(user) else "mfa_activate_totp")
+            return redirect(f"{target}?next={request.get_full_path()}")
+        return self.get_response(request)
