@@ -214,7 +214,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Beat only triggers short scans: the database says what is due (no ETAs, no countdowns).
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {"task": "members.tasks.beat_heartbeat", "schedule": 60.0},
+    "heartbeat": {"task": "members.tasks.beat_heartbeat", "schedule": 30.0},
     "dispatch-notices": {"task": "members.tasks.dispatch_due_notices", "schedule": 30.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
