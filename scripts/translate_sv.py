@@ -1,9 +1,11 @@
 """Fill Swedish translations into locale/sv from a msgid → msgstr table (development helper).
 
-Usage: python scripts/translate_sv.py FILE.tsv   (msgid<TAB>msgstr, plural forms separated by ' || ')
+Usage: .venv/bin/python scripts/translate_sv.py FILE.tsv  (msgid<TAB>msgstr; plural forms joined by " || ")
 """
 
+import fcntl
 import sys
+from pathlib import Path
 
 import polib
 
@@ -17,6 +19,13 @@ def main(path: str) -> None:
             if line.strip() and "\t" in line:
                 msgid, msgstr = line.rstrip("\n").split("\t", 1)
                 table[msgid] = msgstr
+    Path("var").mkdir(exist_ok=True)
+    with open("var/.messages.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # `make messages` takes the same lock: helpers may run both at once
+        _apply(table)
+
+
+def _apply(table: dict) -> None:
     catalogue = polib.pofile(PO)
     for entry in catalogue:
         if entry.msgid in table:

@@ -1,5 +1,7 @@
 """Every URL pattern of the project, tried with every role. A URL missing from the tables fails."""
 
+from importlib import import_module
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -9,11 +11,12 @@ from members.models import Role
 from tests.access import LOGIN, ROLES
 from tests.conftest import log_in
 from tests.factories import MemberFactory, OrganisationFactory
-from tests.members import access_table as members_table
-from tests.shifts import access_table as shifts_table
-from tests.trainings import access_table as trainings_table
 
-TABLES = [members_table, trainings_table, shifts_table]
+# Every tests/<app>/access_table*.py module contributes ACCESS rules and a populate(world) hook.
+TABLES = [
+    import_module(f"tests.{path.parent.name}.{path.stem}")
+    for path in sorted(Path(__file__).parent.glob("*/access_table*.py"))
+]
 ACCESS = {name: rule for table in TABLES for name, rule in table.ACCESS.items()}
 
 # Third-party URL sets that guard themselves (allauth's login/MFA pages, the Django admin behind
