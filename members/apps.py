@@ -7,4 +7,4 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from . import audit, notices, signals  # noqa: F401  (registers audit models, notice kinds, receivers)
+        from . import audit, notices  # noqa: F401  (registers audit models and notice kinds)

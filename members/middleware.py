@@ -1,6 +1,9 @@
 """Coordinators, admins and federation operators must use a second factor before any other page."""
 
+from datetime import UTC, datetime
+
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -28,13 +31,20 @@ def mark_second_factor(request) -> None:
 
 
 def session_has_second_factor(request) -> bool:
+    """True once this session used a second factor: at login, at re-authentication, or by activating
+    TOTP after logging in (activation needs a valid code, so it proves the device too)."""
     if request.session.get(SESSION_KEY):
         return True
     records = get_authentication_records(request, request.user)
-    if any(record.get("method") == "mfa" for record in records):
+    proven = any(record.get("method") == "mfa" for record in records)
+    if not proven and records:
+        logged_in_at = datetime.fromtimestamp(min(record["at"] for record in records), tz=UTC)
+        proven = Authenticator.objects.filter(
+            user=request.user, type=Authenticator.Type.TOTP, created_at__gte=logged_in_at
+        ).exists()
+    if proven:
         mark_second_factor(request)
-        return True
-    return False
+    return proven
 
 
 class SecondFactorRequiredMiddleware:
