@@ -7,7 +7,7 @@ that beat's scan calls to create rows that have fallen due (`@notice_planner`). 
 Exactly once: a row is claimed by a conditional UPDATE (pending → sending) before anything is sent, so a
 duplicate task, a retry or a second worker finds nothing to claim. The one window that remains: the mail
 server accepted the message and the worker died before marking the row sent. Such a row stays "sending";
-after SENDING_LEASE it is recorded as failed, never re-sent blindly (see docs in README).
+after SENDING_LEASE it is recorded as failed, never re-sent blindly (see docs/notices.md).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +25,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .models import Channel, Member, Notice, NoticeStatus
 from .sms import get_sms_backend
@@ -52,12 +53,36 @@ _renderers: dict[str, Renderer] = {}
 _planners: list[Callable[[datetime], int]] = []
 
 
-def notice_kind(kind: str):
+# What a coordinator sees in the outbox page for each kind; an app may add its own with notice_kind(label=…).
+KIND_LABELS: dict[str, str] = {
+    "invitation": gettext_lazy("Invitation"),
+    "shift_reminder": gettext_lazy("Shift reminder"),
+    "waiting_list_promotion": gettext_lazy("Moved up from the waiting list"),
+    "shift_cancelled": gettext_lazy("Shift cancelled"),
+    "shift_changed": gettext_lazy("Shift changed"),
+    "swap_taken": gettext_lazy("Swap taken"),
+    "assignments_published": gettext_lazy("Rota published"),
+    "understaffed": gettext_lazy("Under-staffed shift"),
+    "training_expiring": gettext_lazy("Training expiring"),
+    "training_digest": gettext_lazy("Trainings expiring (summary)"),
+    "fee_reminder": pgettext_lazy("notice kind", "Fee reminder"),
+}
+
+STALE_CLAIM_REASON = "Worker stopped while sending; the notice may or may not have been delivered."
+
+
+def notice_kind(kind: str, *, label=None):
     def register(renderer: Renderer) -> Renderer:
         _renderers[kind] = renderer
+        if label is not None:
+            KIND_LABELS[kind] = label
         return renderer
 
     return register
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
 
 
 def notice_planner(planner: Callable[[datetime], int]):
@@ -149,7 +174,7 @@ def release_stale_claims(now: datetime) -> int:
     """A row left 'sending' by a worker that died may or may not have gone out: record it, never resend."""
     return Notice.objects.filter(status=NoticeStatus.SENDING, claimed_at__lt=now - SENDING_LEASE).update(
         status=NoticeStatus.FAILED,
-        last_error="Worker stopped while sending; the notice may or may not have been delivered.",
+        last_error=STALE_CLAIM_REASON,
     )
 
 
@@ -177,6 +202,16 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> str:
         pk=notice_id
     )
     recipient = notice.recipient
+    channel = delivery_channel(recipient)
+    if channel == Channel.SMS and (quiet_until := quiet_hours_end(recipient, now)) is not None:
+        # No SMS at night: put it back, unclaimed and without counting an attempt, for the end of her quiet hours.
+        Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING).update(
+            status=NoticeStatus.PENDING, due_at=quiet_until, claimed_at=None, attempts=F("attempts") - 1
+        )
+        return "postponed"
+    if notice.channel != channel:
+        Notice.objects.filter(pk=notice.pk).update(channel=channel)
+        notice.channel = channel
     with translation.override(recipient.language):
         renderer = _renderers.get(notice.kind)
         try:
@@ -202,6 +237,52 @@ def _finish(notice: Notice, status: str, *, error: str = "", sent_at=None) -> st
         status=status, last_error=error[:2000], sent_at=sent_at
     )
     return status
+
+
+def notice_retry(*, notice_id: int, organisation, now: datetime | None = None) -> bool:
+    """A coordinator's "try again" for a failed notice of her shelter: back to pending, due now, attempts reset."""
+    return bool(
+        Notice.objects.for_organisation(organisation)
+        .filter(pk=notice_id, status=NoticeStatus.FAILED)
+        .update(status=NoticeStatus.PENDING, due_at=now or timezone.now(), attempts=0, claimed_at=None)
+    )
+
+
+def delivery_channel(member: Member) -> str:
+    """Her choice, when it can be honoured: SMS only if she chose it and has a phone number, else e-mail."""
+    if member.notice_channel == Channel.SMS and member.phone:
+        return Channel.SMS
+    return Channel.EMAIL
+
+
+def quiet_hours_end(member: Member, now: datetime) -> datetime | None:
+    """If `now` falls inside her quiet hours (wall-clock time in her shelter's time zone; the window may
+    cross midnight, e.g. 22:00–08:00), the moment they end; otherwise None."""
+    start, end = member.quiet_hours_start, member.quiet_hours_end
+    if start is None or end is None or start == end:
+        return None
+    zone = member.organisation.zone
+    local = now.astimezone(zone)
+    clock = local.time().replace(tzinfo=None)
+    if start < end:
+        inside, end_day = start <= clock < end, local.date()
+    else:
+        inside = clock >= start or clock < end
+        end_day = local.date() if clock < end else local.date() + timedelta(days=1)
+    if not inside:
+        return None
+    return _wall_clock(end_day, end, zone)
+
+
+def _wall_clock(day, at: time, zone) -> datetime:
+    """A local wall-clock time as an aware datetime; a time skipped by a spring-forward change is moved forward."""
+    from datetime import UTC
+
+    candidate = datetime.combine(day, at, tzinfo=zone)
+    round_trip = candidate.astimezone(UTC).astimezone(zone)
+    if round_trip.replace(tzinfo=None) != candidate.replace(tzinfo=None):
+        candidate = round_trip  # nonexistent local time: the clock jumped past it
+    return candidate.astimezone(UTC)
 
 
 def recipient_email(member: Member) -> str:

@@ -1,0 +1,56 @@
+"""The coordinator's view of her shelter's outbox: notices that failed or are still waiting, and "try again"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .access import coordinator_required
+from .models import Notice, NoticeStatus
+from .notices import STALE_CLAIM_REASON, kind_label, notice_retry
+
+PAGE_SIZE = 100
+LISTED_STATUSES = (NoticeStatus.FAILED, NoticeStatus.PENDING, NoticeStatus.SENDING)
+
+
+@coordinator_required
+def notice_list(request):
+    notices = (
+        Notice.objects.for_organisation(request.organisation)
+        .filter(status__in=LISTED_STATUSES)
+        .select_related("recipient")
+        .only(
+            "pk",
+            "kind",
+            "status",
+            "due_at",
+            "attempts",
+            "last_error",
+            "organisation_id",
+            "recipient",
+            "recipient__first_name",
+        )
+        .order_by("status", "due_at", "pk")
+    )
+    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(notice, kind_label(notice.kind), _error_text(notice.last_error)) for notice in page.object_list]
+    return render(request, "members/notices_list.html", {"page": page, "rows": rows, "failed": NoticeStatus.FAILED})
+
+
+def _error_text(error: str) -> str:
+    if error == STALE_CLAIM_REASON:
+        return _("The worker stopped while sending; the notice may or may not have been delivered.")
+    return error
+
+
+@coordinator_required
+@require_POST
+def notice_retry_view(request, pk: int):
+    if notice_retry(notice_id=pk, organisation=request.organisation):
+        messages.success(request, _("The notice will be sent again within a minute."))
+    else:
+        messages.error(request, _("This notice cannot be tried again: it has not failed."))
+    return redirect("members:notice_list", shelter=request.organisation.slug)
