@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Member, Notice, Organisation, User
+from .models import (
+    FeeRate,
+    Interview,
+    Member,
+    Notice,
+    Organisation,
+    Payment,
+    PledgeSignature,
+    PledgeText,
+    RecordCheck,
+    User,
+)
 
 
 @admin.register(User)
@@ -32,7 +43,7 @@ class MemberAdmin(admin.ModelAdmin):
         # Contact data of a member under protected identity stays out of the operators' admin too.
         fields = super().get_fields(request, obj)
         if obj is not None and obj.protected_identity:
-            fields = [f for f in fields if f not in ("email", "phone")]
+            fields = [f for f in fields if f not in ("email", "phone", "postal_address")]
         return fields
 
 
@@ -41,3 +52,45 @@ class NoticeAdmin(admin.ModelAdmin):
     list_display = ["kind", "organisation", "status", "due_at", "attempts"]
     list_filter = ["status", "kind"]
     readonly_fields = [f.name for f in Notice._meta.fields]
+
+
+@admin.register(PledgeText)
+class PledgeTextAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "version", "published_at"]
+    list_filter = ["organisation"]
+
+
+@admin.register(FeeRate)
+class FeeRateAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "year", "membership_type", "amount"]
+    list_filter = ["organisation", "year"]
+
+
+class _MemberRowAdmin(admin.ModelAdmin):
+    """Onboarding and fee rows: shown by member id only, so no contact data leaks through the admin."""
+
+    raw_id_fields = ["member"]
+    list_select_related = ["member"]
+
+
+@admin.register(Interview)
+class InterviewAdmin(_MemberRowAdmin):
+    list_display = ["member_id", "held_on", "recorded_at"]
+    raw_id_fields = ["member", "recorded_by"]
+
+
+@admin.register(PledgeSignature)
+class PledgeSignatureAdmin(_MemberRowAdmin):
+    list_display = ["member_id", "pledge_text", "signed_at"]
+
+
+@admin.register(RecordCheck)
+class RecordCheckAdmin(_MemberRowAdmin):
+    list_display = ["member_id", "seen_on", "valid_until"]
+    raw_id_fields = ["member", "seen_by"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(_MemberRowAdmin):
+    list_display = ["member_id", "organisation", "year", "amount", "paid_on", "method"]
+    list_filter = ["organisation", "year", "method"]

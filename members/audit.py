@@ -1,8 +1,33 @@
-"""Which models the audit trail (django-auditlog) records; contact data is masked in the log."""
+"""Which models the audit trail (django-auditlog) records; contact data is masked in the log.
 
+Exports of personal data are recorded too (`log_export`), with who did it.
+"""
+
+from __future__ import annotations
+
+from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 
-from .models import Member, Organisation
+from .models import FeeRate, Interview, Member, Organisation, Payment, PledgeSignature, PledgeText, RecordCheck
 
-auditlog.register(Member, mask_fields=["email", "phone"], exclude_fields=["updated_at"])
+auditlog.register(Member, mask_fields=["email", "phone", "postal_address", "notes"], exclude_fields=["updated_at"])
 auditlog.register(Organisation)
+auditlog.register(Interview)
+auditlog.register(RecordCheck)
+auditlog.register(PledgeText)
+auditlog.register(PledgeSignature)
+auditlog.register(Payment, exclude_fields=["reference", "created_at"])
+auditlog.register(FeeRate)
+
+
+def log_export(*, obj, what: str, by: Member | None) -> LogEntry:
+    """Record that personal data was exported (ACCESS entry on `obj`, e.g. the member or the shelter)."""
+    user = by.user if by is not None else None
+    return LogEntry.objects.log_create(
+        obj,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=user,
+        changes={},
+        additional_data={"export": what, "by_member": by.pk if by is not None else None},
+    )

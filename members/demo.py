@@ -1,8 +1,26 @@
 """Demo shelter for `make run`: known logins, printed at the end. Running it again changes nothing."""
 
-from allauth.account.models import EmailAddress
+from datetime import date, timedelta
+from decimal import Decimal
 
-from .models import Member, MemberStatus, Organisation, Role, User
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from .models import (
+    FeeRate,
+    Interview,
+    Member,
+    MembershipType,
+    MemberStatus,
+    Organisation,
+    Payment,
+    PaymentMethod,
+    PledgeSignature,
+    PledgeText,
+    RecordCheck,
+    Role,
+    User,
+)
 
 DEMO_PASSWORD = "demo-jourplan-2026"
 DEMO_SLUG = "demo"
@@ -45,7 +63,88 @@ def seed(stdout=None) -> Organisation:
         )
     if not User.objects.filter(email="operator@jourplan.test").exists():
         User.objects.create_superuser(email="operator@jourplan.test", password=DEMO_PASSWORD)
+    seed_register(organisation)
     return organisation
+
+
+# Members without a login, in the other states of the register: (first, last, e-mail, status, type).
+REGISTER_ONLY = [
+    ("Mira", "Ståhl", "mira@demo.jourplan.test", MemberStatus.PROSPECTIVE, MembershipType.FULL),
+    ("Nora", "Björk", "nora@demo.jourplan.test", MemberStatus.PAUSED, MembershipType.FULL),
+    ("Tove", "Falk", "tove@demo.jourplan.test", MemberStatus.LEFT, MembershipType.FULL),
+    ("Greta", "Lund", "greta@demo.jourplan.test", MemberStatus.ACTIVE, MembershipType.SUPPORTING),
+]
+# Who has NOT paid this year (by e-mail); everyone else current has.
+UNPAID = {"sofia@demo.jourplan.test", "ingrid@demo.jourplan.test", "mira@demo.jourplan.test"}
+
+PLEDGE_TEXT = (
+    "Jag lovar att inte föra vidare något av det jag får veta om de kvinnor och barn som söker stöd hos jouren, "
+    "varken under eller efter min tid som ideell. Tystnadslöftet gäller även uppgifter om andra ideella och om "
+    "var jouren och det skyddade boendet finns."
+)
+
+
+def seed_register(organisation: Organisation) -> None:
+    """Members in all states, fees paid and unpaid, a pledge text. Creates only what is missing."""
+    today = timezone.localdate()
+    for first, last, email, status, membership_type in REGISTER_ONLY:
+        Member.objects.get_or_create(
+            organisation=organisation,
+            email=email,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "status": status,
+                "membership_type": membership_type,
+                "member_since": date(today.year - 3, 9, 1),
+                "status_changed_on": today - timedelta(days=40) if status != MemberStatus.ACTIVE else None,
+                "left_on": today - timedelta(days=40) if status == MemberStatus.LEFT else None,
+            },
+        )
+    Member.objects.filter(organisation=organisation, member_since=None).update(member_since=date(today.year - 2, 2, 1))
+    for membership_type, amount in ((MembershipType.FULL, "200"), (MembershipType.SUPPORTING, "100")):
+        for year in (today.year - 1, today.year):
+            FeeRate.objects.get_or_create(
+                organisation=organisation,
+                year=year,
+                membership_type=membership_type,
+                defaults={"amount": Decimal(amount)},
+            )
+    pledge, _ = PledgeText.objects.get_or_create(
+        organisation=organisation, version=1, defaults={"text": PLEDGE_TEXT, "published_at": timezone.now()}
+    )
+    coordinator = Member.objects.filter(organisation=organisation, role=Role.COORDINATOR).first()
+    members = Member.objects.filter(organisation=organisation, erased_at=None).exclude(status=MemberStatus.LEFT)
+    for index, member in enumerate(members.order_by("pk")):
+        amount = Decimal("100") if member.membership_type == MembershipType.SUPPORTING else Decimal("200")
+        Payment.objects.get_or_create(
+            organisation=organisation,
+            member=member,
+            year=today.year - 1,
+            defaults={"amount": amount, "paid_on": date(today.year - 1, 3, 15), "method": PaymentMethod.SWISH},
+        )
+        if member.email not in UNPAID:
+            Payment.objects.get_or_create(
+                organisation=organisation,
+                member=member,
+                year=today.year,
+                defaults={
+                    "amount": amount,
+                    "paid_on": date(today.year, 1, 1) + timedelta(days=index),
+                    "method": PaymentMethod.BANKGIRO if index % 2 else PaymentMethod.SWISH,
+                },
+            )
+        if member.status == MemberStatus.PROSPECTIVE or member.membership_type == MembershipType.SUPPORTING:
+            continue
+        if not Interview.objects.filter(member=member).exists():
+            Interview.objects.create(member=member, held_on=date(today.year - 2, 1, 20), recorded_by=coordinator)
+        if index % 4 != 3:  # a few have not signed the pledge yet
+            PledgeSignature.objects.get_or_create(member=member, pledge_text=pledge)
+        if index % 5 != 4 and not RecordCheck.objects.filter(member=member).exists():
+            seen_on = today - timedelta(days=200 + 30 * index)
+            RecordCheck.objects.create(
+                member=member, seen_on=seen_on, seen_by=coordinator, valid_until=seen_on + timedelta(days=730)
+            )
 
 
 def logins() -> list[tuple[str, str]]:

@@ -1,7 +1,10 @@
+from datetime import date
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Member, Organisation
+from .models import Member, MembershipType, MemberStatus, Organisation, PaymentMethod, PledgeText, Role
 
 
 class InviteForm(forms.ModelForm):
@@ -21,3 +24,174 @@ class ShelterForm(forms.Form):
     time_zone = forms.CharField(label=_("Time zone"), initial="Europe/Stockholm", max_length=64)
     admin_first_name = forms.CharField(label=_("First admin's first name"), max_length=100)
     admin_email = forms.EmailField(label=_("First admin's e-mail address"))
+
+
+# --- The member register (issue 3) ----------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+CONTACT_FIELDS = ("email", "phone", "postal_address")
+
+
+class MemberForm(forms.ModelForm):
+    """A coordinator edits a member. Contact fields are left out when the viewer may not see them;
+    only admins change roles."""
+
+    class Meta:
+        model = Member
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "postal_address",
+            "language",
+            "member_since",
+            "membership_type",
+            "status",
+            "role",
+            "protected_identity",
+            "share_phone",
+            "notes",
+        ]
+        widgets = {
+            "member_since": DateInput(),
+            "postal_address": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, show_contact: bool, may_change_role: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not show_contact:
+            for name in CONTACT_FIELDS:
+                del self.fields[name]
+        if not may_change_role:
+            # Only admins change roles and protected identity (lifting it would show her contact data).
+            del self.fields["role"]
+            del self.fields["protected_identity"]
+
+    def clean_email(self):
+        return (self.cleaned_data.get("email") or "").strip().lower()
+
+
+class ProfileForm(forms.ModelForm):
+    """A volunteer edits her own contact data and sharing choice (not role, status or notes)."""
+
+    class Meta:
+        model = Member
+        fields = ["email", "phone", "postal_address", "language", "share_phone"]
+        widgets = {"postal_address": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_email(self):
+        return (self.cleaned_data.get("email") or "").strip().lower()
+
+
+def _not_in_future(value: date) -> date:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."))
+    return value
+
+
+class InterviewForm(forms.Form):
+    held_on = forms.DateField(label=_("Interview held on"), widget=DateInput())
+
+    def clean_held_on(self):
+        return _not_in_future(self.cleaned_data["held_on"])
+
+
+class RecordCheckForm(forms.Form):
+    seen_on = forms.DateField(label=_("Record extract seen on"), widget=DateInput())
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty for two years after the date seen."),
+    )
+
+    def clean_seen_on(self):
+        return _not_in_future(self.cleaned_data["seen_on"])
+
+    def clean(self):
+        cleaned = super().clean()
+        seen_on, valid_until = cleaned.get("seen_on"), cleaned.get("valid_until")
+        if seen_on and valid_until and valid_until <= seen_on:
+            self.add_error("valid_until", _("Valid until must be after the date seen."))
+        return cleaned
+
+
+class PaymentForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    amount = forms.DecimalField(label=_("Amount (SEK)"), min_value=0.01, max_digits=8, decimal_places=2)
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices)
+    reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["paid_on"].initial = today
+
+    def clean_paid_on(self):
+        return _not_in_future(self.cleaned_data["paid_on"])
+
+
+class FeeRateForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    membership_type = forms.ChoiceField(label=_("Membership type"), choices=MembershipType.choices)
+    amount = forms.DecimalField(label=_("Amount (SEK)"), min_value=0, max_digits=8, decimal_places=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class PledgeTextForm(forms.Form):
+    text = forms.CharField(label=_("Pledge text"), widget=forms.Textarea(attrs={"rows": 10}))
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("The pledge text cannot be empty."))
+        return text
+
+
+class PledgeSignForm(forms.Form):
+    pledge_text = forms.IntegerField(widget=forms.HiddenInput())
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_pledge_text(self):
+        pledge = PledgeText.objects.filter(organisation=self.organisation, pk=self.cleaned_data["pledge_text"]).first()
+        if pledge is None:
+            raise forms.ValidationError(_("This pledge text does not exist."))
+        return pledge
+
+
+ONBOARDING_FILTERS = [
+    ("", _("All")),
+    ("interview_missing", _("Interview missing")),
+    ("pledge_missing", _("Pledge missing")),
+    ("record_check_missing", _("Record check missing or expired")),
+    ("complete", _("Onboarding complete")),
+]
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search (name or e-mail)"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + MemberStatus.choices)
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All"))] + Role.choices)
+    paid = forms.ChoiceField(
+        label=_("Paid this year"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Paid")), ("no", _("Not paid"))],
+    )
+    onboarding = forms.ChoiceField(label=_("Onboarding"), required=False, choices=ONBOARDING_FILTERS)

@@ -168,6 +168,18 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
 
 
+class MembershipType(models.TextChoices):
+    FULL = "full", _("Full member")
+    SUPPORTING = "supporting", _("Supporting member")
+
+
+class PaymentMethod(models.TextChoices):
+    SWISH = "swish", _("Swish")
+    BANKGIRO = "bankgiro", _("Bank giro")
+    CASH = "cash", _("Cash")
+    OTHER = "other", _("Other")
+
+
 class MemberQuerySet(models.QuerySet):
     def for_organisation(self, organisation: Organisation) -> MemberQuerySet:
         return self.filter(organisation=organisation)
@@ -178,6 +190,25 @@ class MemberQuerySet(models.QuerySet):
 
     def with_login(self) -> MemberQuerySet:
         return self.filter(user__isnull=False, user__is_active=True)
+
+    def with_register_state(self, organisation: Organisation, today) -> MemberQuerySet:
+        """Annotate what the register lists show, in the same single query: paid_this_year,
+        has_interview, has_current_pledge, record_valid_until (None when missing or expired)."""
+        outer = models.OuterRef("pk")
+        current_pledge = (
+            PledgeText.objects.filter(organisation=organisation, published_at__isnull=False)
+            .order_by("-version")
+            .values("pk")[:1]
+        )
+        valid_checks = RecordCheck.objects.filter(member=outer, seen_on__lte=today, valid_until__gte=today)
+        return self.annotate(
+            paid_this_year=models.Exists(Payment.objects.filter(member=outer, year=today.year)),
+            has_interview=models.Exists(Interview.objects.filter(member=outer)),
+            has_current_pledge=models.Exists(
+                PledgeSignature.objects.filter(member=outer, pledge_text_id=models.Subquery(current_pledge))
+            ),
+            record_valid_until=models.Subquery(valid_checks.order_by("-valid_until").values("valid_until")[:1]),
+        )
 
 
 class Member(models.Model):
@@ -205,6 +236,14 @@ class Member(models.Model):
     notice_channel = models.CharField(_("notices by"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     quiet_hours_start = models.TimeField(_("no SMS from"), null=True, blank=True)
     quiet_hours_end = models.TimeField(_("no SMS until"), null=True, blank=True)
+    member_since = models.DateField(_("member since"), null=True, blank=True)
+    membership_type = models.CharField(
+        _("membership type"), max_length=20, choices=MembershipType.choices, default=MembershipType.FULL
+    )
+    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    postal_address = models.TextField(_("postal address"), blank=True)
+    notes = models.TextField(_("notes (coordinators only)"), blank=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -319,3 +358,151 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- The member register (issue 3): membership, onboarding and fees -------------------------------
+
+
+class Interview(models.Model):
+    """An introductory interview was held with the member (date and who recorded it; no content)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="interviews")
+    held_on = models.DateField(_("held on"))
+    recorded_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.member_id} {self.held_on}"
+
+
+class PledgeText(models.Model):
+    """One version of the shelter's confidentiality pledge (tystnadslöfte)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="pledge_texts")
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pledge text")
+        verbose_name_plural = _("pledge texts")
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "version"], name="pledge_version_unique")]
+
+    def __str__(self):
+        return f"{self.organisation_id} v{self.version}"
+
+
+class PledgeSignature(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="pledge_signatures")
+    pledge_text = models.ForeignKey(PledgeText, on_delete=models.PROTECT, related_name="signatures")
+    signed_at = models.DateTimeField(_("signed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pledge signature")
+        verbose_name_plural = _("pledge signatures")
+        ordering = ["-signed_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["member", "pledge_text"], name="pledge_signed_once")]
+
+    def __str__(self):
+        return f"{self.member_id} v{self.pledge_text_id}"
+
+
+class RecordCheck(models.Model):
+    """A police record extract was SEEN (date, by whom, valid until). No copy and no content is stored."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="record_checks")
+    seen_on = models.DateField(_("seen on"))
+    seen_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("seen by")
+    )
+    valid_until = models.DateField(_("valid until"))
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("record check")
+        verbose_name_plural = _("record checks")
+        ordering = ["-seen_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.member_id} {self.seen_on}–{self.valid_until}"
+
+
+class FeeRate(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="fee_rates")
+    year = models.PositiveSmallIntegerField(_("year"))
+    membership_type = models.CharField(_("membership type"), max_length=20, choices=MembershipType.choices)
+    amount = models.DecimalField(_("amount"), max_digits=8, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("fee rate")
+        verbose_name_plural = _("fee rates")
+        ordering = ["-year", "membership_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year", "membership_type"], name="fee_rate_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.membership_type} {self.amount}"
+
+
+class PaymentQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> PaymentQuerySet:
+        return self.filter(organisation=organisation)
+
+
+class Payment(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="payments")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="payments")
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("amount"), max_digits=8, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.SWISH)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-year", "-paid_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "year"], name="payment_org_year_idx")]
+
+    def __str__(self):
+        return f"{self.member_id} {self.year} {self.amount}"
+
+
+# --- Who sees a member's contact data (protected identity, sharing choices) -----------------------
+
+
+def may_see_contact_data(viewer: Member | None, member: Member) -> bool:
+    """Whether `viewer` may see `member`'s e-mail, phone and postal address.
+
+    The member herself always may. For a member under protected identity only the admins of her shelter
+    may; otherwise coordinators and admins of her shelter may. Volunteers never see others' contact data
+    here (co-volunteers on a shift use co_volunteer_contact)."""
+    if viewer is None:
+        return False
+    if viewer.pk == member.pk:
+        return True
+    if viewer.organisation_id != member.organisation_id:
+        return False
+    if member.protected_identity:
+        return viewer.is_admin
+    return viewer.is_coordinator
+
+
+def co_volunteer_contact(member: Member) -> str:
+    """The phone number co-volunteers on her shifts see: only when she chose to share it and she is not
+    under protected identity; otherwise "" (they see her first name only)."""
+    if member.share_phone and not member.protected_identity and member.phone:
+        return str(member.phone)
+    return ""

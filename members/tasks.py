@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import notices
+from . import notices, onboarding  # noqa: F401  (onboarding registers the pledge notice kind)
 from .models import Heartbeat
 
 BATCH_SIZE = 100
@@ -36,3 +36,18 @@ def dispatch_due_notices() -> int:
 def send_notices(notice_ids: list[int]) -> None:
     for notice_id in notice_ids:
         notices.notice_send(notice_id=notice_id)
+
+
+@shared_task
+def anonymise_departed_members() -> int:
+    """Daily: erase members who left more than their shelter's anonymise_after_months ago."""
+    from .gdpr import member_erase, members_due_for_anonymising
+    from .models import Member
+
+    erased = 0
+    for member_id in members_due_for_anonymising():
+        member = Member.objects.filter(pk=member_id, erased_at=None).first()
+        if member is not None:
+            member_erase(member=member, by=None)
+            erased += 1
+    return erased

@@ -12,6 +12,7 @@ from .access import coordinator_required, superuser_required, volunteer_required
 from .errors import JourplanError
 from .forms import InviteForm, ShelterForm
 from .models import Heartbeat, Member, MemberStatus, Organisation
+from .onboarding import current_pledge, members_with_current_pledge
 from .services import member_invite, organisation_create
 
 
@@ -55,7 +56,9 @@ def healthz(request):
 
 @volunteer_required
 def portal(request):
-    return render(request, "members/portal.html", {"today": timezone.localdate()})
+    pledge = current_pledge(request.organisation)
+    pledge_to_sign = pledge is not None and not members_with_current_pledge(request.organisation, [request.member.pk])
+    return render(request, "members/portal.html", {"today": timezone.localdate(), "pledge_to_sign": pledge_to_sign})
 
 
 @coordinator_required

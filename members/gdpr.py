@@ -1,0 +1,213 @@
+"""GDPR: everything held about a member (export) and erasing a member who has left.
+
+Other apps add their data through the registries below (members imports neither trainings nor shifts):
+`register_export_section("shifts", fn)` adds a section to the export, `register_erase_hook(fn)` lets an app
+anonymise its rows when a member is erased (counts for statistics survive without her name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .errors import JourplanError
+from .models import Interview, Member, MemberStatus, Notice, Payment, PledgeSignature, RecordCheck
+
+ExportSection = Callable[[Member], "list | dict"]
+EraseHook = Callable[[Member], None]
+
+_export_sections: dict[str, ExportSection] = {}
+_erase_hooks: list[EraseHook] = []
+
+ERASED_FIRST_NAME = "Raderad"
+
+
+def register_export_section(name: str, section: ExportSection) -> None:
+    """Add a named section (callable(member) -> list | dict of plain values) to every member export."""
+    _export_sections[name] = section
+
+
+def register_erase_hook(hook: EraseHook) -> None:
+    """Call `hook(member)` inside member_erase's transaction, before her personal data is removed."""
+    if hook not in _erase_hooks:
+        _erase_hooks.append(hook)
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _member_audit_entries(member: Member):
+    content_type = ContentType.objects.get_for_model(Member)
+    return LogEntry.objects.filter(content_type=content_type, object_pk=str(member.pk))
+
+
+def _audit_entries_of_her_rows(member: Member):
+    """Audit entries of her interviews, record checks, pledge signatures and payments."""
+    query = LogEntry.objects.none()
+    for model in (Interview, RecordCheck, PledgeSignature, Payment):
+        ids = [str(pk) for pk in model.objects.filter(member=member).values_list("pk", flat=True)]
+        if ids:
+            content_type = ContentType.objects.get_for_model(model)
+            query = query | LogEntry.objects.filter(content_type=content_type, object_pk__in=ids)
+    return LogEntry.objects.filter(pk__in=query.values("pk"))
+
+
+def member_export(member: Member) -> dict:
+    """Everything held about the member: profile, onboarding, payments, notices sent to her (kind and date
+    only), her audit trail entries, and the sections other apps registered. Plain JSON-able values."""
+    data = {
+        "profile": {
+            "shelter": member.organisation.name,
+            "first_name": member.first_name,
+            "last_name": member.last_name,
+            "email": member.email,
+            "phone": str(member.phone) if member.phone else "",
+            "postal_address": member.postal_address,
+            "notes": member.notes,  # personal data about her: the right of access covers it
+            "language": member.language,
+            "role": member.role,
+            "status": member.status,
+            "membership_type": member.membership_type,
+            "member_since": _iso(member.member_since),
+            "status_changed_on": _iso(member.status_changed_on),
+            "left_on": _iso(member.left_on),
+            "protected_identity": member.protected_identity,
+            "share_phone": member.share_phone,
+            "notice_channel": member.notice_channel,
+            "login": member.user.email if member.user_id else None,
+            "created_at": _iso(member.created_at),
+        },
+        "onboarding": {
+            "interviews": [
+                {"held_on": _iso(i.held_on), "recorded_at": _iso(i.recorded_at)}
+                for i in Interview.objects.filter(member=member)
+            ],
+            "pledge_signatures": [
+                {"version": s.pledge_text.version, "signed_at": _iso(s.signed_at)}
+                for s in PledgeSignature.objects.filter(member=member).select_related("pledge_text")
+            ],
+            "record_checks": [
+                {"seen_on": _iso(r.seen_on), "valid_until": _iso(r.valid_until), "recorded_at": _iso(r.recorded_at)}
+                for r in RecordCheck.objects.filter(member=member)
+            ],
+        },
+        "payments": [
+            {
+                "year": p.year,
+                "amount": str(p.amount),
+                "paid_on": _iso(p.paid_on),
+                "method": p.method,
+                "reference": p.reference,
+            }
+            for p in Payment.objects.filter(member=member)
+        ],
+        "notices": [
+            {"kind": n.kind, "date": _iso(n.sent_at or n.due_at)}
+            for n in Notice.objects.filter(recipient=member).order_by("due_at", "pk")
+        ],
+        "audit_log": [
+            {"timestamp": _iso(e.timestamp), "action": e.get_action_display(), "changed_fields": sorted(e.changes_dict)}
+            for e in _member_audit_entries(member).order_by("timestamp")
+        ],
+    }
+    for name, section in _export_sections.items():
+        data[name] = section(member)
+    return data
+
+
+class EraseRefused(JourplanError):
+    pass
+
+
+@transaction.atomic
+def member_erase(*, member: Member, by: Member | None = None) -> Member:
+    """Erase a member who has left.
+
+    Guarantees: her name, e-mail, phone, address and notes are gone; her interviews, record checks and pledge
+    signatures are deleted; her payments stay (amounts per year, no reference text) so counts survive; her
+    login is unlinked, and deactivated and anonymised when she has no other membership; her notices and her
+    audit trail entries are deleted; other apps' erase hooks run first. Erasing twice changes nothing.
+    """
+    member = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
+    if member.erased_at:
+        return member
+    if member.status != MemberStatus.LEFT:
+        raise EraseRefused(_("Only a member who has left can be erased. Mark her as left first."))
+    for hook in list(_erase_hooks):
+        hook(member)
+    user = member.user
+    _audit_entries_of_her_rows(member).delete()
+    Interview.objects.filter(member=member).delete()
+    RecordCheck.objects.filter(member=member).delete()
+    PledgeSignature.objects.filter(member=member).delete()
+    Payment.objects.filter(member=member).update(reference="")
+    Notice.objects.filter(recipient=member).delete()
+    member.first_name = ERASED_FIRST_NAME
+    member.last_name = ""
+    member.email = ""
+    member.phone = ""
+    member.postal_address = ""
+    member.notes = ""
+    member.member_since = None
+    member.protected_identity = False
+    member.share_phone = False
+    member.user = None
+    member.erased_at = timezone.now()
+    member.save()
+    _member_audit_entries(member).delete()
+    # Audit entries of her payments (amount changes) carry no name; her own entries as an actor lose her e-mail.
+    if user is not None:
+        LogEntry.objects.filter(actor=user).update(actor_email=None, remote_addr=None)
+        if not Member.objects.filter(user=user).exists():
+            _erase_login(user)
+    return member
+
+
+def _erase_login(user) -> None:
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    user.email = f"erased-{user.pk}@invalid.jourplan"
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (clamped to the month's last day)."""
+    import calendar
+
+    month_index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def members_due_for_anonymising(today: date | None = None) -> list[int]:
+    """Ids of members who left more than their shelter's anonymise_after_months ago and are not erased."""
+    today = today or timezone.localdate()
+    due: list[int] = []
+    rows = (
+        Member.objects.filter(status=MemberStatus.LEFT, erased_at=None, left_on__isnull=False)
+        .select_related("organisation")
+        .only("pk", "left_on", "organisation__anonymise_after_months")
+    )
+    for member in rows:
+        if member.left_on < months_before(today, member.organisation.anonymise_after_months):
+            due.append(member.pk)
+    return due

@@ -1,0 +1,102 @@
+"""A volunteer's own pages: profile, sharing choice, the pledge, and downloading her data."""
+
+import json
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+
+from members.models import Role
+from members.services import pledge_publish
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, organisation):
+    return reverse(f"members:{name}", kwargs={"shelter": organisation.slug})
+
+
+def test_volunteer_edits_her_contact_data_and_sharing_choice(volunteer_client, volunteer, organisation):
+    page = volunteer_client.get(url("profile", organisation)).content.decode()
+    assert "Min profil" in page
+    response = volunteer_client.post(
+        url("profile", organisation),
+        {
+            "email": "vera.ny@exempel.se",
+            "phone": "070-111 22 33",
+            "postal_address": "Storgatan 1",
+            "language": "en",
+            "share_phone": "on",
+            "role": "admin",
+            "status": "left",
+            "notes": "hej",
+        },
+    )
+    assert response.status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.email == "vera.ny@exempel.se" and str(volunteer.phone) == "+46701112233"
+    assert volunteer.share_phone is True
+    assert volunteer.role == Role.VOLUNTEER and volunteer.status == "active" and volunteer.notes == ""
+
+
+def test_a_bad_phone_number_gets_a_swedish_error(volunteer_client, volunteer, organisation):
+    response = volunteer_client.post(
+        url("profile", organisation), {"email": volunteer.email, "phone": "abc", "language": "sv"}
+    )
+    assert response.status_code == 200
+    assert "telefonnummer" in response.content.decode()
+
+
+def test_volunteer_signs_the_current_pledge(volunteer_client, volunteer, organisation):
+    page = volunteer_client.get(url("pledge", organisation)).content.decode()
+    assert "inte publicerat" in page
+    pledge = pledge_publish(organisation=organisation, text="Jag lovar att tiga.")
+    page = volunteer_client.get(url("pledge", organisation)).content.decode()
+    assert "Jag lovar att tiga." in page
+    volunteer_client.post(url("pledge", organisation), {"pledge_text": pledge.pk})
+    assert volunteer.pledge_signatures.get().pledge_text == pledge
+    page = volunteer_client.get(url("pledge", organisation)).content.decode()
+    assert "Du skrev under" in page
+    newer = pledge_publish(organisation=organisation, text="Ny text.")
+    response = volunteer_client.post(url("pledge", organisation), {"pledge_text": pledge.pk}, follow=True)
+    assert "inte det gällande" in response.content.decode()
+    volunteer_client.post(url("pledge", organisation), {"pledge_text": newer.pk})
+    assert volunteer.pledge_signatures.count() == 2
+
+
+def test_download_my_data_as_json_and_page_is_audited(volunteer_client, volunteer, organisation):
+    response = volunteer_client.get(url("my_data_json", organisation))
+    data = json.loads(response.content)
+    assert data["profile"]["first_name"] == "Vera"
+    assert data["profile"]["email"] == volunteer.email
+    assert {"onboarding", "payments", "notices", "audit_log"} <= set(data)
+    page = volunteer_client.get(url("my_data", organisation)).content.decode()
+    assert "Mina uppgifter" in page and volunteer.email in page
+    exports = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(volunteer.pk))
+    assert exports.count() == 2
+    assert all(entry.actor == volunteer.user for entry in exports)
+
+
+def test_registered_export_sections_are_included(volunteer):
+    from members import gdpr
+
+    gdpr.register_export_section("test_section", lambda member: [{"shift": "x", "member": member.pk}])
+    try:
+        assert gdpr.member_export(volunteer)["test_section"] == [{"shift": "x", "member": volunteer.pk}]
+    finally:
+        gdpr._export_sections.pop("test_section")
+
+
+def test_profile_in_english(volunteer_client, organisation):
+    volunteer_client.cookies["django_language"] = "en"
+    page = volunteer_client.get(url("profile", organisation)).content.decode()
+    assert "My profile" in page
+
+
+def test_portal_asks_her_to_sign_a_new_pledge(volunteer_client, volunteer, organisation):
+    portal = reverse("members:portal", kwargs={"shelter": organisation.slug})
+    assert "Läs och skriv under" not in volunteer_client.get(portal).content.decode()
+    pledge = pledge_publish(organisation=organisation, text="Ett")
+    assert "Läs och skriv under" in volunteer_client.get(portal).content.decode()
+    volunteer_client.post(url("pledge", organisation), {"pledge_text": pledge.pk})
+    assert "Läs och skriv under" not in volunteer_client.get(portal).content.decode()
