@@ -1,0 +1,149 @@
+"""Coordinator pages for importing members and payments (upload → preview → confirm) and exporting the list."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import imports
+from .access import coordinator_required
+from .audit import log_export
+from .resources import export_filename, members_export
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("CSV (semicolon or comma separated) or Excel workbook (.xlsx), at most 2 MB."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB. Split it into smaller files.")
+                % {"size": imports.MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+def _titles(kind: str) -> dict:
+    if kind == imports.MEMBERS:
+        return {"title": _("Import members"), "confirm_url": "members:import_members_confirm"}
+    return {"title": _("Import payments"), "confirm_url": "members:import_payments_confirm"}
+
+
+def _upload_page(request, kind: str, form) -> HttpResponse:
+    return render(
+        request,
+        "members/import_upload.html",
+        {
+            "form": form,
+            "kind": kind,
+            "columns": imports.COLUMNS[kind],
+            "max_rows": imports.MAX_ROWS,
+            "upload_url": f"members:import_{kind}",
+            **_titles(kind),
+        },
+    )
+
+
+def _upload(request, kind: str) -> HttpResponse:
+    if request.method != "POST":
+        return _upload_page(request, kind, ImportUploadForm())
+    form = ImportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_page(request, kind, form)
+    content = form.cleaned_data["file"].read()
+    preview = imports.import_preview(
+        kind=kind, organisation=request.organisation, content=content, actor=request.member
+    )
+    token = None
+    if not preview.has_errors:
+        token = imports.upload_store(
+            kind=kind, organisation=request.organisation, member=request.member, content=content
+        )
+    return render(
+        request,
+        "members/import_preview.html",
+        {
+            "preview": preview,
+            "token": token,
+            "kind": kind,
+            "filename": form.cleaned_data["file"].name,
+            "upload_url": f"members:import_{kind}",
+            **_titles(kind),
+        },
+    )
+
+
+def _confirm(request, kind: str) -> HttpResponse:
+    token = request.POST.get("token", "")
+    content = imports.upload_load(kind=kind, organisation=request.organisation, member=request.member, token=token)
+    if content is None:
+        messages.error(request, _("The uploaded file is no longer available. Upload it again."))
+        return redirect(f"members:import_{kind}", shelter=request.organisation.slug)
+    try:
+        preview = imports.import_confirm(
+            kind=kind, organisation=request.organisation, content=content, actor=request.member
+        )
+    except imports.ImportRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(f"members:import_{kind}", shelter=request.organisation.slug)
+    finally:
+        imports.upload_discard(kind=kind, organisation=request.organisation, member=request.member, token=token)
+    messages.success(request, _("Import done: %(summary)s") % {"summary": preview.summary()})
+    return redirect("members:member_list", shelter=request.organisation.slug)
+
+
+@coordinator_required
+def import_members(request):
+    return _upload(request, imports.MEMBERS)
+
+
+@coordinator_required
+@require_POST
+def import_members_confirm(request):
+    return _confirm(request, imports.MEMBERS)
+
+
+@coordinator_required
+def import_payments(request):
+    return _upload(request, imports.PAYMENTS)
+
+
+@coordinator_required
+@require_POST
+def import_payments_confirm(request):
+    return _confirm(request, imports.PAYMENTS)
+
+
+def _export(request, file_format: str) -> HttpResponse:
+    content = members_export(organisation=request.organisation, file_format=file_format)
+    log_export(obj=request.organisation, what=f"member list ({file_format})", by=request.member)
+    filename = export_filename(file_format=file_format, today=timezone.localdate(timezone=request.organisation.zone))
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@coordinator_required
+def export_members_csv(request):
+    return _export(request, "csv")
+
+
+@coordinator_required
+def export_members_xlsx(request):
+    return _export(request, "xlsx")

@@ -1,0 +1,886 @@
+"""Importing members and payments from a spreadsheet: read the file, check every row, preview, confirm.
+
+A file is read as Swedish Excel writes it (CSV with `;` or `,`, UTF-8 with or without BOM, or
+Windows-1252; or XLSX). Every row is checked here with our own translated messages (django-import-export's
+widget errors are English), then the rows are written through the resources in members.resources, which
+also tell each row's outcome (new, updated, unchanged). A file with any error imports nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+import secrets
+import time
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import phonenumbers
+import tablib
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from .errors import JourplanError
+from .models import Member, MembershipType, MemberStatus, Organisation, Payment, PaymentMethod, Role
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 10_000
+UPLOAD_DIR = Path(settings.BASE_DIR) / "var" / "imports"
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+
+MEMBERS = "members"
+PAYMENTS = "payments"
+
+
+class ImportFileError(JourplanError):
+    """The file as a whole cannot be read (empty, binary, too large, wrong columns)."""
+
+
+class ImportRefused(JourplanError):
+    """The confirmed file has errors after all (it changed, or the register changed meanwhile)."""
+
+
+# --- Columns ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: object  # lazy translated column heading (the Swedish one is what Swedish Excel users write)
+    aliases: tuple[str, ...]
+    required: bool = False
+    help: object = ""
+
+
+MEMBER_COLUMNS = (
+    Column("first_name", gettext_lazy("First name"), ("förnamn", "fornamn", "first name", "firstname"), True),
+    Column("last_name", gettext_lazy("Last name"), ("efternamn", "last name", "lastname", "surname")),
+    Column(
+        "email",
+        gettext_lazy("E-mail"),
+        ("e-post", "epost", "e-postadress", "email", "e-mail", "mail", "e-mail address"),
+        True,
+        gettext_lazy("Required; a member of this shelter with the same e-mail address is updated."),
+    ),
+    Column(
+        "phone",
+        gettext_lazy("Phone"),
+        ("telefon", "telefonnummer", "mobil", "mobilnummer", "phone", "phone number", "mobile"),
+        help=gettext_lazy("Swedish numbers without country code are fine, e.g. 070-123 45 67."),
+    ),
+    Column("postal_address", gettext_lazy("Postal address"), ("postadress", "adress", "postal address", "address")),
+    Column(
+        "language",
+        gettext_lazy("Language"),
+        ("språk", "sprak", "language"),
+        help=gettext_lazy("sv or en (Swedish/English); empty keeps the current value (Swedish for a new member)."),
+    ),
+    Column(
+        "role",
+        gettext_lazy("Role"),
+        ("roll", "role"),
+        help=gettext_lazy(
+            "Volunteer, coordinator or admin; empty keeps the current value (volunteer for a new member)."
+        ),
+    ),
+    Column(
+        "status",
+        gettext_lazy("Status"),
+        ("status",),
+        help=gettext_lazy(
+            "Prospective, active, paused or left; empty keeps the current value (active for a new member)."
+        ),
+    ),
+    Column(
+        "member_since",
+        gettext_lazy("Member since"),
+        ("medlem sedan", "medlem fr.o.m.", "member since", "member_since"),
+        help=gettext_lazy("A date, written YYYY-MM-DD."),
+    ),
+    Column(
+        "membership_type",
+        gettext_lazy("Membership type"),
+        ("medlemstyp", "medlemskap", "membership type", "membership_type"),
+        help=gettext_lazy("Full or supporting; empty keeps the current value (full for a new member)."),
+    ),
+    Column(
+        "protected_identity",
+        gettext_lazy("Protected identity"),
+        ("skyddade personuppgifter", "skyddad identitet", "protected identity", "protected_identity"),
+        help=gettext_lazy("Yes or no; empty keeps the current value (no for a new member)."),
+    ),
+)
+
+PAYMENT_COLUMNS = (
+    Column(
+        "email",
+        gettext_lazy("E-mail"),
+        ("e-post", "epost", "e-postadress", "email", "e-mail", "mail", "member e-mail", "medlemmens e-post"),
+        True,
+        gettext_lazy("The e-mail address of a member of this shelter."),
+    ),
+    Column("year", gettext_lazy("Year"), ("år", "ar", "year", "avgiftsår", "fee year"), True),
+    Column(
+        "amount",
+        gettext_lazy("Amount"),
+        ("belopp", "summa", "amount"),
+        True,
+        gettext_lazy("In kronor, e.g. 200 or 200,00."),
+    ),
+    Column(
+        "paid_on",
+        gettext_lazy("Paid on"),
+        ("betald", "betalningsdag", "betaldatum", "datum", "paid on", "paid_on", "date"),
+        True,
+        gettext_lazy("A date, written YYYY-MM-DD."),
+    ),
+    Column(
+        "method",
+        gettext_lazy("Method"),
+        ("sätt", "betalsätt", "betalningssätt", "method", "payment method"),
+        help=gettext_lazy("Swish, bankgiro, kontant (cash) or annat (other); empty means Swish."),
+    ),
+    Column("reference", gettext_lazy("Reference"), ("referens", "meddelande", "reference")),
+)
+
+COLUMNS = {MEMBERS: MEMBER_COLUMNS, PAYMENTS: PAYMENT_COLUMNS}
+
+
+def _normalise_header(value) -> str:
+    text = str(value or "").replace("\ufeff", "").replace("_", " ").strip().lower()
+    return re.sub(r"\s+", " ", text)
+
+
+def _column_lookup(columns) -> dict[str, Column]:
+    lookup = {}
+    for column in columns:
+        names = {column.field, *column.aliases}
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                names.add(str(column.label))
+        for name in names:
+            lookup[_normalise_header(name)] = column
+    return lookup
+
+
+# --- Reading the file ----------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(
+        _("The file has more than %(rows)s rows. Split it into smaller files.") % {"rows": f"{MAX_ROWS:,}"}
+    )
+
+
+def _read_xlsx(content: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise ImportFileError(_("The file could not be read as an Excel workbook (.xlsx).")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for values in sheet.iter_rows(values_only=True):
+            rows.append(list(values))
+            if len(rows) > MAX_ROWS + 1:
+                raise _too_many_rows()
+        return rows
+    finally:
+        workbook.close()
+
+
+def _decode(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("The file could not be read. Save it as CSV (UTF-8) or as an Excel workbook (.xlsx).")
+        ) from None
+
+
+def _read_csv(content: bytes) -> list[list]:
+    unreadable = _("The file could not be read. Save it as CSV (UTF-8) or as an Excel workbook (.xlsx).")
+    if b"\x00" in content:
+        raise ImportFileError(unreadable)
+    text = _decode(content)
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+        raise ImportFileError(unreadable)
+    sample = text[:8192]
+    first_line = sample.splitlines()[0] if sample.splitlines() else ""
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+    except csv.Error:
+        delimiter = None
+    # The header line decides when the sniffer guesses something the header does not use.
+    counts = {d: first_line.count(d) for d in ";,\t"}
+    if delimiter is None or counts.get(delimiter, 0) == 0:
+        delimiter = max(counts, key=counts.get)
+    try:
+        rows = []
+        for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(values)
+            if len(rows) > MAX_ROWS + 1:
+                raise _too_many_rows()
+        return rows
+    except csv.Error:
+        raise ImportFileError(unreadable) from None
+
+
+def read_rows(content: bytes) -> list[list]:
+    """The file's rows (header first), as lists of cell values. Raises ImportFileError."""
+    if len(content) > MAX_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(size)s MB. Split it into smaller files.")
+            % {"size": MAX_BYTES // (1024 * 1024)}
+        )
+    if not content.strip():
+        raise ImportFileError(_("The file is empty."))
+    if content.startswith(b"PK\x03\x04"):
+        return _read_xlsx(content)
+    return _read_csv(content)
+
+
+# --- Checking cells ---------------------------------------------------------------------------------
+
+
+class CellError(Exception):
+    pass
+
+
+def _choice_words(choices, extra: dict[str, str]) -> dict[str, str]:
+    words = {value: value for value in choices.values}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for value, label in choices.choices:
+                words[str(label).lower()] = value
+    words.update(extra)
+    return words
+
+
+ROLE_WORDS = {
+    "ideell": Role.VOLUNTEER,
+    "jourkvinna": Role.VOLUNTEER,
+    "frivillig": Role.VOLUNTEER,
+    "samordnare": Role.COORDINATOR,
+    "joursamordnare": Role.COORDINATOR,
+    "administratör": Role.ADMIN,
+}
+STATUS_WORDS = {
+    "aktiv": MemberStatus.ACTIVE,
+    "pausad": MemberStatus.PAUSED,
+    "lämnat": MemberStatus.LEFT,
+    "har lämnat": MemberStatus.LEFT,
+    "intresserad": MemberStatus.PROSPECTIVE,
+    "blivande": MemberStatus.PROSPECTIVE,
+    "vilande": MemberStatus.PAUSED,
+    "avslutad": MemberStatus.LEFT,
+    "slutat": MemberStatus.LEFT,
+    "utträdd": MemberStatus.LEFT,
+}
+MEMBERSHIP_WORDS = {
+    "fullt": MembershipType.FULL,
+    "fullvärdig": MembershipType.FULL,
+    "ordinarie": MembershipType.FULL,
+    "full": MembershipType.FULL,
+    "stödjande": MembershipType.SUPPORTING,
+    "stödmedlem": MembershipType.SUPPORTING,
+    "stöd": MembershipType.SUPPORTING,
+}
+METHOD_WORDS = {
+    "bank giro": PaymentMethod.BANKGIRO,
+    "bg": PaymentMethod.BANKGIRO,
+    "kontant": PaymentMethod.CASH,
+    "kontanter": PaymentMethod.CASH,
+    "annat": PaymentMethod.OTHER,
+    "annan": PaymentMethod.OTHER,
+}
+LANGUAGE_WORDS = {"svenska": "sv", "swedish": "sv", "engelska": "en", "english": "en", "sv-se": "sv", "en-gb": "en"}
+YES = {"ja", "j", "yes", "y", "x", "1", "true", "sant"}
+NO = {"nej", "n", "no", "0", "false", "falskt"}
+
+
+def _choice(words: dict[str, str], message: str) -> Callable[[object], str]:
+    def clean(value) -> str:
+        text = _cell_text(value).lower()
+        if not text:
+            return ""
+        if text in words:
+            return words[text]
+        raise CellError(message % {"value": _cell_text(value)})
+
+    return clean
+
+
+def clean_text(max_length: int) -> Callable[[object], str]:
+    def clean(value) -> str:
+        text = _cell_text(value)
+        if len(text) > max_length:
+            raise CellError(_("At most %(count)s characters.") % {"count": max_length})
+        return text
+
+    return clean
+
+
+def clean_email(value) -> str:
+    text = _cell_text(value)
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise CellError(_("“%(value)s” is not a valid e-mail address.") % {"value": text}) from None
+    if len(text) > 254:
+        raise CellError(_("At most %(count)s characters.") % {"count": 254})
+    return text
+
+
+def clean_phone(value) -> str:
+    text = _cell_text(value)
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, "SE")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise CellError(_("“%(value)s” is not a valid phone number.") % {"value": text})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _cell_text(value)
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):
+        try:
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 — a calendar date, no time of day
+        except ValueError:
+            continue
+    raise CellError(_("“%(value)s” is not a valid date; write it as YYYY-MM-DD, e.g. 2024-03-15.") % {"value": text})
+
+
+def clean_required_date(value) -> date:
+    result = clean_date(value)
+    if result is None:
+        raise CellError(_("A date is required; write it as YYYY-MM-DD."))
+    return result
+
+
+def clean_boolean(value) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = _cell_text(value).lower()
+    if not text:
+        return None
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise CellError(_("“%(value)s” is neither yes nor no.") % {"value": _cell_text(value)})
+
+
+def clean_year(value) -> int:
+    text = _cell_text(value)
+    if not re.fullmatch(r"\d{4}", text) or not 1900 <= int(text) <= 2100:
+        raise CellError(_("“%(value)s” is not a year; write it with four digits, e.g. 2025.") % {"value": text})
+    return int(text)
+
+
+def clean_amount(value) -> Decimal:
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        text = _cell_text(value).lower().replace("\xa0", "").replace(" ", "").removesuffix("kr").removesuffix(":-")
+        text = text.replace(",", ".")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise CellError(
+            _("“%(value)s” is not an amount; write it in kronor, e.g. 200 or 200,50.") % {"value": _cell_text(value)}
+        ) from None
+    if (
+        not amount.is_finite()
+        or amount <= 0
+        or amount >= Decimal("1000000")
+        or amount != amount.quantize(Decimal("0.01"))
+    ):
+        raise CellError(_("The amount must be more than 0 and less than 1,000,000 kronor, with at most two decimals."))
+    return amount.quantize(Decimal("0.01"))
+
+
+def _member_cleaners() -> dict[str, Callable]:
+    return {
+        "first_name": clean_text(100),
+        "last_name": clean_text(100),
+        "email": clean_email,
+        "phone": clean_phone,
+        "postal_address": clean_text(500),
+        "language": _choice(
+            {**{code: code for code, _n in settings.LANGUAGES}, **LANGUAGE_WORDS},
+            _("Unknown language “%(value)s”; write sv or en."),
+        ),
+        "role": _choice(
+            _choice_words(Role, ROLE_WORDS), _("Unknown role “%(value)s”; write volunteer, coordinator or admin.")
+        ),
+        "status": _choice(
+            _choice_words(MemberStatus, STATUS_WORDS),
+            _("Unknown status “%(value)s”; write prospective, active, paused or left."),
+        ),
+        "member_since": clean_date,
+        "membership_type": _choice(
+            _choice_words(MembershipType, MEMBERSHIP_WORDS),
+            _("Unknown membership type “%(value)s”; write full or supporting."),
+        ),
+        "protected_identity": clean_boolean,
+    }
+
+
+def _payment_cleaners() -> dict[str, Callable]:
+    return {
+        "email": clean_email,
+        "year": clean_year,
+        "amount": clean_amount,
+        "paid_on": clean_required_date,
+        "method": _choice(
+            _choice_words(PaymentMethod, METHOD_WORDS),
+            _("Unknown payment method “%(value)s”; write Swish, bankgiro, kontant or annat."),
+        ),
+        "reference": clean_text(100),
+    }
+
+
+# Blank cells that keep the existing value (a new member gets the default).
+MEMBER_KEEP_WHEN_BLANK = {"language", "role", "status", "membership_type", "protected_identity"}
+MEMBER_DEFAULTS = {
+    "language": "sv",
+    "role": Role.VOLUNTEER,
+    "status": MemberStatus.ACTIVE,
+    "membership_type": MembershipType.FULL,
+    "protected_identity": False,
+}
+
+
+# --- The preview --------------------------------------------------------------------------------
+
+
+@dataclass
+class LineError:
+    line: int
+    column: str
+    message: str
+
+
+@dataclass
+class RowPreview:
+    line: int
+    outcome: str  # "new", "updated", "unchanged"
+    summary: str
+
+    @property
+    def outcome_label(self) -> str:
+        return {"new": _("New"), "updated": _("Updated"), "unchanged": _("Unchanged")}[self.outcome]
+
+
+@dataclass
+class ImportPreview:
+    kind: str
+    rows: list[RowPreview] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors or self.file_errors)
+
+    @property
+    def error_lines(self) -> list[int]:
+        return sorted({error.line for error in self.errors})
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for row in self.rows if row.outcome == outcome)
+
+    @property
+    def new_count(self) -> int:
+        return self.count("new")
+
+    @property
+    def updated_count(self) -> int:
+        return self.count("updated")
+
+    @property
+    def unchanged_count(self) -> int:
+        return self.count("unchanged")
+
+    def summary(self) -> str:
+        return _("%(new)s new, %(updated)s updated, %(unchanged)s unchanged.") % {
+            "new": self.new_count,
+            "updated": self.updated_count,
+            "unchanged": self.unchanged_count,
+        }
+
+    def lines(self) -> list[str]:
+        """The preview as plain text lines (for the management commands)."""
+        out = [*self.file_errors]
+        for row in self.rows:
+            out.append(f"{_('Line')} {row.line}: {row.outcome_label} – {row.summary}")
+        for error in self.errors:
+            column = f" ({error.column})" if error.column else ""
+            out.append(f"{_('Line')} {error.line}{column}: {error.message}")
+        return out
+
+
+@dataclass
+class _Table:
+    columns: list[Column | None]  # per file column; None for an ignored empty heading
+    rows: list[tuple[int, list]]  # (spreadsheet line, cell values), blank rows left out
+
+
+def _parse_table(content: bytes, kind: str) -> _Table:
+    raw = read_rows(content)
+    # Trailing blank lines and leading blank lines before the header are common in hand-made files.
+    while raw and not any(_cell_text(cell) for cell in raw[-1]):
+        raw.pop()
+    start = 0
+    while start < len(raw) and not any(_cell_text(cell) for cell in raw[start]):
+        start += 1
+    if start >= len(raw):
+        raise ImportFileError(_("The file is empty."))
+    header, body = raw[start], raw[start + 1 :]
+    lookup = _column_lookup(COLUMNS[kind])
+    columns: list[Column | None] = []
+    unknown, seen = [], set()
+    for cell in header:
+        name = _normalise_header(_cell_text(cell))
+        if not name:
+            columns.append(None)
+            continue
+        column = lookup.get(name)
+        if column is None:
+            unknown.append(_cell_text(cell))
+        elif column.field in seen:
+            raise ImportFileError(_("The column “%(column)s” appears twice.") % {"column": _cell_text(cell)})
+        else:
+            seen.add(column.field)
+        columns.append(column)
+    missing = [str(c.label) for c in COLUMNS[kind] if c.required and c.field not in seen]
+    if unknown or missing:
+        messages = []
+        if unknown:
+            messages.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
+        if missing:
+            messages.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+        messages.append(
+            _("The columns can be: %(columns)s.") % {"columns": ", ".join(str(c.label) for c in COLUMNS[kind])}
+        )
+        raise ImportFileError(*messages)
+    if len(body) > MAX_ROWS:
+        raise _too_many_rows()
+    rows = []
+    for offset, values in enumerate(body):
+        line = start + offset + 2
+        if any(_cell_text(cell) for cell in values):
+            rows.append((line, list(values)))
+    if not rows:
+        raise ImportFileError(_("The file has a header but no rows."))
+    return _Table(columns=columns, rows=rows)
+
+
+def _clean_rows(table: _Table, cleaners: dict[str, Callable], errors: list[LineError]) -> list[tuple[int, dict]]:
+    """Each row as {field: value} for the columns the file has; errors are appended per cell."""
+    cleaned = []
+    for line, values in table.rows:
+        row, ok = {}, True
+        for index, column in enumerate(table.columns):
+            if column is None:
+                continue
+            value = values[index] if index < len(values) else None
+            if column.required and not _cell_text(value):
+                errors.append(LineError(line, str(column.label), _("This column must be filled in.")))
+                ok = False
+                continue
+            try:
+                row[column.field] = cleaners[column.field](value)
+            except CellError as error:
+                errors.append(LineError(line, str(column.label), str(error)))
+                ok = False
+        if ok:
+            cleaned.append((line, row))
+        else:
+            cleaned.append((line, None))
+    return cleaned
+
+
+def _flag_duplicates(cleaned, key: Callable[[dict], object], label: str, message: str, errors) -> None:
+    lines_by_key = defaultdict(list)
+    for line, row in cleaned:
+        if row is not None:
+            lines_by_key[key(row)].append(line)
+    for lines in lines_by_key.values():
+        if len(lines) > 1:
+            for line in lines:
+                others = ", ".join(str(other) for other in lines if other != line)
+                errors.append(LineError(line, label, message % {"lines": others}))
+
+
+def _library_errors(result, line_for_number: dict[int, int], errors: list[LineError], kind: str) -> None:
+    """Errors django-import-export found after our checks (e.g. a model rule): kept, with their line."""
+    labels = {column.field: str(column.label) for column in COLUMNS[kind]}
+    for invalid in result.invalid_rows:
+        line = line_for_number[invalid.number]
+        for field_name, messages in invalid.error_dict.items():
+            for message in messages:
+                errors.append(LineError(line, labels.get(field_name, ""), str(message)))
+    for number, row_errors in result.row_errors():
+        for error in row_errors:
+            logger.warning("Import row %s could not be saved: %r", number, error.error)
+        errors.append(LineError(line_for_number.get(number, 0), "", _("This row could not be saved.")))
+    for error in result.base_errors:
+        logger.warning("Import failed: %r", error.error)
+        errors.append(LineError(0, "", _("The file could not be imported.")))
+
+
+def _run_resource(resource, headers, cleaned_rows, preview: ImportPreview, *, dry_run: bool, summary) -> None:
+    dataset = tablib.Dataset(headers=headers)
+    line_for_number = {}
+    for number, (line, row) in enumerate(cleaned_rows, 1):
+        dataset.append([row[h] for h in headers])
+        line_for_number[number] = line
+    result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True)
+    _library_errors(result, line_for_number, preview.errors, preview.kind)
+    if preview.errors:
+        return
+    outcomes = {"new": "new", "update": "updated", "skip": "unchanged"}
+    for number, row_result in enumerate(result.rows, 1):
+        line, row = cleaned_rows[number - 1]
+        preview.rows.append(RowPreview(line, outcomes[row_result.import_type], summary(row)))
+
+
+def _members_preview(
+    *, organisation: Organisation, content: bytes, actor: Member | None, dry_run: bool
+) -> ImportPreview:
+    from .resources import MemberImportResource
+
+    preview = ImportPreview(MEMBERS)
+    try:
+        table = _parse_table(content, MEMBERS)
+    except ImportFileError as error:
+        preview.file_errors = error.messages
+        return preview
+    cleaned = _clean_rows(table, _member_cleaners(), preview.errors)
+    email_label = str(MEMBER_COLUMNS[2].label)
+    _flag_duplicates(
+        cleaned,
+        lambda row: row["email"].lower(),
+        email_label,
+        _("The same e-mail address is also on line %(lines)s."),
+        preview.errors,
+    )
+    existing = {m.email.lower(): m for m in Member.objects.for_organisation(organisation).exclude(email="")}
+    headers = [c.field for c in table.columns if c is not None]
+    headers += [name for name in MEMBER_KEEP_WHEN_BLANK if name not in headers]
+    ready = []
+    role_label = str(MEMBER_COLUMNS[6].label)
+    for line, row in cleaned:
+        if row is None:
+            continue
+        current = existing.get(row["email"].lower())
+        if current is not None:
+            row["email"] = current.email  # a different letter case is the same address
+        for name in MEMBER_KEEP_WHEN_BLANK:
+            if row.get(name) in (None, ""):
+                row[name] = getattr(current, name) if current is not None else MEMBER_DEFAULTS[name]
+        if actor is not None and not actor.is_admin:
+            becomes_admin = row["role"] == Role.ADMIN and (current is None or current.role != Role.ADMIN)
+            admin_changed = current is not None and current.role == Role.ADMIN and row["role"] != Role.ADMIN
+            if becomes_admin or admin_changed:
+                preview.errors.append(LineError(line, role_label, _("Only an admin can give or take the admin role.")))
+                continue
+        ready.append((line, row))
+    preview.errors.sort(key=lambda e: e.line)
+    if preview.errors:
+        return preview
+    resource = MemberImportResource(
+        organisation=organisation, existing=existing, today=_today(organisation), write=not dry_run
+    )
+    _run_resource(
+        resource,
+        headers,
+        ready,
+        preview,
+        dry_run=dry_run,
+        summary=lambda row: f"{row.get('first_name', '')} {row.get('last_name', '')}".strip() + f" <{row['email']}>",
+    )
+    return preview
+
+
+def _payments_preview(*, organisation: Organisation, content: bytes, dry_run: bool) -> ImportPreview:
+    from .resources import PaymentImportResource
+
+    preview = ImportPreview(PAYMENTS)
+    try:
+        table = _parse_table(content, PAYMENTS)
+    except ImportFileError as error:
+        preview.file_errors = error.messages
+        return preview
+    cleaned = _clean_rows(table, _payment_cleaners(), preview.errors)
+    members = {m.email.lower(): m for m in Member.objects.for_organisation(organisation).exclude(email="")}
+    email_label = str(PAYMENT_COLUMNS[0].label)
+    ready = []
+    for line, row in cleaned:
+        if row is None:
+            continue
+        member = members.get(row["email"].lower())
+        if member is None:
+            preview.errors.append(
+                LineError(
+                    line,
+                    email_label,
+                    _("No member of this shelter has the e-mail address “%(value)s”.") % {"value": row["email"]},
+                )
+            )
+            continue
+        row["member"] = member.pk
+        row.setdefault("method", PaymentMethod.SWISH)
+        row["method"] = row["method"] or PaymentMethod.SWISH
+        row.setdefault("reference", "")
+        ready.append((line, row))
+    _flag_duplicates(
+        ready,
+        lambda row: (row["member"], row["year"], row["paid_on"]),
+        email_label,
+        _("The same member, year and payment date are also on line %(lines)s."),
+        preview.errors,
+    )
+    preview.errors.sort(key=lambda e: e.line)
+    if preview.errors:
+        return preview
+    existing = {
+        (p.member_id, p.year, p.paid_on): p
+        for p in Payment.objects.for_organisation(organisation).filter(
+            member_id__in={row["member"] for _l, row in ready}
+        )
+    }
+    resource = PaymentImportResource(organisation=organisation, existing=existing, write=not dry_run)
+    names = {m.pk: m.full_name for m in members.values()}
+    _run_resource(
+        resource,
+        ["member", "year", "amount", "paid_on", "method", "reference"],
+        ready,
+        preview,
+        dry_run=dry_run,
+        summary=lambda row: f"{names[row['member']]}: {row['year']}, {row['amount']} kr, {row['paid_on'].isoformat()}",
+    )
+    return preview
+
+
+def _today(organisation: Organisation) -> date:
+    return timezone.localdate(timezone=organisation.zone)
+
+
+# --- Services -----------------------------------------------------------------------------------
+
+
+def import_preview(
+    *, kind: str, organisation: Organisation, content: bytes, actor: Member | None = None
+) -> ImportPreview:
+    """Check the whole file and tell each row's outcome without writing anything."""
+    if kind == MEMBERS:
+        return _members_preview(organisation=organisation, content=content, actor=actor, dry_run=True)
+    return _payments_preview(organisation=organisation, content=content, dry_run=True)
+
+
+@transaction.atomic
+def import_confirm(
+    *, kind: str, organisation: Organisation, content: bytes, actor: Member | None = None
+) -> ImportPreview:
+    """Import the file in one transaction, or nothing: any error raises ImportRefused and rolls back."""
+    if kind == MEMBERS:
+        preview = _members_preview(organisation=organisation, content=content, actor=actor, dry_run=False)
+    else:
+        preview = _payments_preview(organisation=organisation, content=content, dry_run=False)
+    if preview.has_errors:
+        transaction.set_rollback(True)
+        count = len(preview.errors) + len(preview.file_errors)
+        raise ImportRefused(
+            ngettext(
+                "The file has %(count)s error; nothing was imported.",
+                "The file has %(count)s errors; nothing was imported.",
+                count,
+            )
+            % {"count": count}
+        )
+    return preview
+
+
+# --- The uploaded file, kept on the server between preview and confirm -------------------------------
+
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _upload_path(*, kind: str, organisation: Organisation, member: Member, token: str) -> Path:
+    return UPLOAD_DIR / f"{organisation.pk}-{member.pk}-{kind}-{token}.upload"
+
+
+def upload_store(*, kind: str, organisation: Organisation, member: Member, content: bytes) -> str:
+    """Keep the uploaded file for the confirm step; the token only works for this shelter and member."""
+    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
+    for old in UPLOAD_DIR.glob("*.upload"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            pass
+    token = secrets.token_urlsafe(24)
+    _upload_path(kind=kind, organisation=organisation, member=member, token=token).write_bytes(content)
+    return token
+
+
+def upload_load(*, kind: str, organisation: Organisation, member: Member, token: str) -> bytes | None:
+    """The stored file, only for the same shelter, member and kind of import that uploaded it."""
+    if kind not in COLUMNS or not TOKEN_PATTERN.match(token or ""):
+        return None
+    try:
+        return _upload_path(kind=kind, organisation=organisation, member=member, token=token).read_bytes()
+    except OSError:
+        return None
+
+
+def upload_discard(*, kind: str, organisation: Organisation, member: Member, token: str) -> None:
+    if kind in COLUMNS and TOKEN_PATTERN.match(token or ""):
+        _upload_path(kind=kind, organisation=organisation, member=member, token=token).unlink(missing_ok=True)

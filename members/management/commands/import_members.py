@@ -1,0 +1,50 @@
+"""`manage.py import_members FILE --organisation SLUG [--dry-run]`: the same checks and preview as the page."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from members import imports
+from members.models import Organisation
+
+
+class ImportCommand(BaseCommand):
+    kind = imports.MEMBERS
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV (; or ,) or XLSX file")
+        parser.add_argument("--organisation", required=True, help="the shelter's slug")
+        parser.add_argument("--dry-run", action="store_true", help="show the preview, write nothing")
+
+    def handle(self, *args, file, organisation, dry_run, **options):
+        shelter = Organisation.objects.filter(slug=organisation).first()
+        if shelter is None:
+            raise CommandError(f"No shelter with the slug {organisation!r}.")
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No such file: {file}")
+        if path.stat().st_size > imports.MAX_BYTES:
+            raise CommandError(
+                imports.ImportFileError(
+                    f"The file is larger than {imports.MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files."
+                ).message
+            )
+        content = path.read_bytes()
+        preview = imports.import_preview(kind=self.kind, organisation=shelter, content=content)
+        for line in preview.lines():
+            self.stdout.write(line)
+        if preview.has_errors:
+            count = len(preview.errors) + len(preview.file_errors)
+            raise CommandError(f"{count} error(s); nothing was imported.", returncode=1)
+        if dry_run:
+            self.stdout.write(f"Dry run: {preview.summary()} Nothing was written.")
+            return
+        try:
+            preview = imports.import_confirm(kind=self.kind, organisation=shelter, content=content)
+        except imports.ImportRefused as refused:
+            raise CommandError(refused.message, returncode=1) from None
+        self.stdout.write(self.style.SUCCESS(f"Imported: {preview.summary()}"))
+
+
+class Command(ImportCommand):
+    help = "Import members into a shelter from a CSV or XLSX file (matching on e-mail); nothing on any error."
