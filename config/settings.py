@@ -145,7 +145,9 @@ ACCOUNT_RATE_LIMITS = {
 PASSWORD_RESET_TIMEOUT = env.int("INVITATION_TIMEOUT", default=60 * 60 * 24 * 7)
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast factories; tests only
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Security keys/passkeys need a secure origin; plain http is allowed only for local development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Jourplan"
 
 # --- Internationalisation -----------------------------------------------------------------------
@@ -217,6 +219,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "members.tasks.beat_heartbeat", "schedule": 30.0},
     "dispatch-notices": {"task": "members.tasks.dispatch_due_notices", "schedule": 30.0},
+    "plan-training-notices": {"task": "trainings.tasks.plan_training_notices", "schedule": 3600.0},
+    "anonymise-departed-members": {"task": "members.tasks.anonymise_departed_members", "schedule": 24 * 60 * 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

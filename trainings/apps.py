@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TrainingsConfig(AppConfig):
     name = "trainings"
     verbose_name = _("Trainings")
+
+    def ready(self):
+        from . import audit, notices, signals  # noqa: F401  (audit registration, notice kinds, new-shelter catalogue)

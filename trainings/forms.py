@@ -1,0 +1,100 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member, Organisation
+
+from .models import Course, TrainingSession
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class CourseForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = ["name", "description", "validity_months", "active"]
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+
+
+class SessionForm(forms.ModelForm):
+    """Times are entered and shown in the shelter's time zone (the view activates it)."""
+
+    class Meta:
+        model = TrainingSession
+        fields = ["course", "starts_at", "ends_at", "place", "trainer", "capacity"]
+        widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = Course.objects.for_organisation(organisation).active()
+        self.fields["capacity"].min_value = 1
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The session must end after it starts."))
+        return cleaned
+
+
+class RecordForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
+    completed_on = forms.DateField(label=_("Completed on"), widget=DateInput())
+
+    def __init__(self, *args, organisation: Organisation, with_member: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = Course.objects.for_organisation(organisation)
+        if with_member:
+            self.fields["member"].queryset = Member.objects.for_organisation(organisation).current()
+        else:
+            del self.fields["member"]
+
+    def clean_completed_on(self):
+        completed_on = self.cleaned_data["completed_on"]
+        if completed_on > timezone.localdate():
+            raise forms.ValidationError(_("The completion date cannot be in the future."))
+        return completed_on
+
+
+class MatrixFilterForm(forms.Form):
+    courses = forms.ModelMultipleChoiceField(
+        label=_("Required courses"),
+        queryset=Course.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Show only members with all of these trainings valid on the date."),
+    )
+    on = forms.DateField(label=_("On date"), required=False, widget=DateInput())
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["courses"].queryset = Course.objects.for_organisation(organisation).active()
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or Excel)"),
+        help_text=_(
+            "Columns: e-mail, course, completed on (YYYY-MM-DD), with a header row. CSV separated by ; or , or .xlsx."
+        ),
+    )
+
+
+class ImportConfirmForm(forms.Form):
+    text = forms.CharField(widget=forms.HiddenInput)
