@@ -1,1 +1,380 @@
-from django.db import models  # noqa: F401
+"""Lines, recurring patterns, shifts, and who is on them (assignments, waiting list, swap offers).
+
+Times: a shift's `starts_at`/`ends_at` are aware UTC datetimes; patterns hold the shelter's wall-clock times.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, Count, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member, Organisation
+
+
+class LineKind(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Chat")
+    EMAIL = "email", _("E-mail")
+    IN_PERSON = "in_person", _("In person")
+    HOUSING = "housing", _("Protected housing")
+    OTHER = "other", _("Other")
+
+
+COLOUR_CHOICES = [(n, str(n)) for n in range(1, 9)]
+
+
+class LineQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> LineQuerySet:
+        return self.filter(organisation=organisation)
+
+    def active(self) -> LineQuerySet:
+        return self.filter(active=True)
+
+
+class Line(models.Model):
+    """A support line (phone, chat, …) with its requirements and default staffing."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="lines")
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=LineKind.choices, default=LineKind.PHONE)
+    colour = models.PositiveSmallIntegerField(
+        _("colour"), choices=COLOUR_CHOICES, default=1, help_text=_("Shown as the line's colour in the rota.")
+    )
+    required_courses = models.ManyToManyField(
+        "trainings.Course", blank=True, related_name="lines", verbose_name=_("required trainings")
+    )
+    needs_pledge = models.BooleanField(_("needs the signed pledge of confidentiality"), default=True)
+    needs_record_check = models.BooleanField(_("needs a valid criminal record extract"), default=False)
+    min_volunteers = models.PositiveSmallIntegerField(_("minimum volunteers"), default=1)
+    max_volunteers = models.PositiveSmallIntegerField(_("maximum volunteers"), default=2)
+    needs_experienced = models.BooleanField(
+        _("at least one experienced volunteer"),
+        default=False,
+        help_text=_("The last place on a shift is kept for an experienced volunteer when none is on it."),
+    )
+    experienced_after_shifts = models.PositiveSmallIntegerField(
+        _("experienced after (shifts)"),
+        default=10,
+        help_text=_("A volunteer counts as experienced after this many completed shifts on this line."),
+    )
+    required_shadow_shifts = models.PositiveSmallIntegerField(
+        _("shadow shifts required"),
+        default=0,
+        help_text=_("Completed shadow shifts a volunteer needs before she may take this line's shifts."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("line")
+        verbose_name_plural = _("lines")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_volunteers__gte=1) & Q(min_volunteers__lte=models.F("max_volunteers")),
+                name="line_staffing_min_le_max",
+                violation_error_message=_("The minimum must be at least 1 and not above the maximum."),
+            ),
+            models.CheckConstraint(condition=Q(colour__gte=1, colour__lte=8), name="line_colour_1_to_8"),
+            models.UniqueConstraint(fields=["organisation", "name"], name="line_unique_name_per_shelter"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def css_colour(self) -> str:
+        return f"line-colour-{self.colour}"
+
+
+def validate_weekdays(value) -> None:
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(not isinstance(d, int) or isinstance(d, bool) or not 0 <= d <= 6 for d in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ValidationError(_("Choose at least one weekday."))
+
+
+class ShiftPatternQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> ShiftPatternQuerySet:
+        return self.filter(line__organisation=organisation)
+
+
+class ShiftPattern(models.Model):
+    """ "Mon–Thu 20:00–23:00, 2–3 volunteers, every week (or every N weeks from the anchor date)"."""
+
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="patterns", verbose_name=_("line"))
+    weekdays = models.JSONField(
+        _("weekdays"), default=list, validators=[validate_weekdays], help_text=_("0 = Monday … 6 = Sunday")
+    )
+    start_time = models.TimeField(_("starts"))
+    end_time = models.TimeField(_("ends"), help_text=_("An end at or before the start means the next day."))
+    min_volunteers = models.PositiveSmallIntegerField(_("minimum volunteers"), null=True, blank=True)
+    max_volunteers = models.PositiveSmallIntegerField(_("maximum volunteers"), null=True, blank=True)
+    every_n_weeks = models.PositiveSmallIntegerField(_("every N weeks"), default=1)
+    anchor_date = models.DateField(_("first week"), help_text=_("A date in a week the pattern runs."))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShiftPatternQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shift pattern")
+        verbose_name_plural = _("shift patterns")
+        ordering = ["line", "start_time", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(every_n_weeks__gte=1), name="pattern_every_n_weeks_positive"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="pattern_valid_until_after_from",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.line} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    @property
+    def effective_min(self) -> int:
+        return self.min_volunteers if self.min_volunteers is not None else self.line.min_volunteers
+
+    @property
+    def effective_max(self) -> int:
+        return self.max_volunteers if self.max_volunteers is not None else self.line.max_volunteers
+
+
+class Staffing(models.TextChoices):
+    UNDER = "under", _("Under minimum")
+    OK = "ok", _("OK")
+    FULL = "full", _("Full")
+
+
+class ShiftQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> ShiftQuerySet:
+        return self.filter(line__organisation=organisation)
+
+    def not_cancelled(self) -> ShiftQuerySet:
+        return self.filter(cancelled_at=None)
+
+    def upcoming(self, now: datetime) -> ShiftQuerySet:
+        return self.filter(starts_at__gt=now)
+
+    def between(self, start: datetime, end: datetime) -> ShiftQuerySet:
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
+
+    def with_staffing(self) -> ShiftQuerySet:
+        """Annotate confirmed_count (shadows excluded), shadow_count and staffing (under/ok/full) in the same query."""
+        return self.annotate(
+            confirmed_count=Count("assignments", filter=Q(assignments__status=AssignmentStatus.CONFIRMED)),
+            shadow_count=Count("assignments", filter=Q(assignments__status=AssignmentStatus.SHADOW)),
+        ).annotate(
+            staffing=Case(
+                When(confirmed_count__lt=models.F("min_volunteers"), then=Value(Staffing.UNDER)),
+                When(confirmed_count__gte=models.F("max_volunteers"), then=Value(Staffing.FULL)),
+                default=Value(Staffing.OK),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class Shift(models.Model):
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("line"))
+    pattern = models.ForeignKey(
+        ShiftPattern, null=True, blank=True, on_delete=models.SET_NULL, related_name="shifts", verbose_name=_("pattern")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    min_volunteers = models.PositiveSmallIntegerField(_("minimum volunteers"))
+    max_volunteers = models.PositiveSmallIntegerField(_("maximum volunteers"))
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShiftQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(min_volunteers__lte=models.F("max_volunteers")), name="shift_staffing_min_le_max"
+            ),
+            models.UniqueConstraint(fields=["pattern", "starts_at"], name="shift_unique_pattern_start"),
+        ]
+        indexes = [models.Index(fields=["line", "starts_at"], name="shift_line_start_idx")]
+
+    def __str__(self):
+        return f"{self.line} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    def local_date(self):
+        """The shelter's calendar date the shift starts on (the date the qualification rule uses)."""
+        return self.starts_at.astimezone(self.line.organisation.zone).date()
+
+
+class AssignmentStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    SHADOW = "shadow", _("Shadow")
+    RELEASED = "released", _("Released")
+
+
+ACTIVE_STATUSES = (AssignmentStatus.CONFIRMED, AssignmentStatus.SHADOW)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> AssignmentQuerySet:
+        return self.filter(shift__line__organisation=organisation)
+
+    def active(self) -> AssignmentQuerySet:
+        """On the shift (confirmed or shadow), whatever the shift's state."""
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def confirmed(self) -> AssignmentQuerySet:
+        return self.filter(status=AssignmentStatus.CONFIRMED)
+
+    def shadows(self) -> AssignmentQuerySet:
+        return self.filter(status=AssignmentStatus.SHADOW)
+
+    def completed(self, now: datetime) -> AssignmentQuerySet:
+        """Done: the shift was not cancelled and has ended."""
+        return self.filter(shift__cancelled_at=None, shift__ends_at__lte=now)
+
+    def completed_shadow_shifts(self, *, member: Member, line: Line, now: datetime) -> int:
+        return self.shadows().completed(now).filter(member=member, shift__line=line).count()
+
+    def completed_shifts(self, *, member: Member, line: Line, now: datetime) -> int:
+        return self.confirmed().completed(now).filter(member=member, shift__line=line).count()
+
+
+class Assignment(models.Model):
+    """A member on a shift: confirmed (counts toward staffing), shadow (beside an experienced volunteer), or
+    released (kept for history; the place is free again)."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("shift"))
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("member"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.CONFIRMED
+    )
+    created_at = models.DateTimeField(_("created"))
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("released by")
+    )
+    overridden_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("rule overridden by")
+    )
+    override_reason = models.TextField(_("reason for the override"), blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["shift", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "member"],
+                condition=Q(status__in=["confirmed", "shadow"]),
+                name="assignment_one_active_per_shift_member",
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "status"], name="assignment_member_status_idx")]
+
+    def __str__(self):
+        return f"{self.member_id} @ {self.shift_id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class WaitingListEntryQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> WaitingListEntryQuerySet:
+        return self.filter(shift__line__organisation=organisation)
+
+
+class WaitingListEntry(models.Model):
+    """A place in the queue for a full shift; the first qualified one gets a place that frees up."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="waiting_list", verbose_name=_("shift"))
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="waiting_list_entries", verbose_name=_("member")
+    )
+    created_at = models.DateTimeField(_("on the waiting list since"))
+
+    objects = WaitingListEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("waiting-list place")
+        verbose_name_plural = _("waiting-list places")
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["shift", "member"], name="waiting_list_unique_shift_member")]
+
+    def __str__(self):
+        return f"{self.member_id} waiting for {self.shift_id}"
+
+
+class SwapOfferQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> SwapOfferQuerySet:
+        return self.filter(assignment__shift__line__organisation=organisation)
+
+    def open(self, now: datetime) -> SwapOfferQuerySet:
+        """Not taken, not withdrawn, on a shift that is neither cancelled nor started."""
+        return self.filter(
+            taken_at=None,
+            withdrawn_at=None,
+            assignment__status=AssignmentStatus.CONFIRMED,
+            assignment__shift__cancelled_at=None,
+            assignment__shift__starts_at__gt=now,
+        )
+
+
+class SwapOffer(models.Model):
+    """She offers her shift; she stays responsible until a qualified colleague takes it."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="swap_offers", verbose_name=_("assignment")
+    )
+    created_at = models.DateTimeField(_("offered"))
+    taken_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("taken by")
+    )
+    taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
+    taken_assignment = models.OneToOneField(
+        Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="taken_from_offer"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = SwapOfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("swap offer")
+        verbose_name_plural = _("swap offers")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(taken_at=None, withdrawn_at=None),
+                name="swap_offer_one_open_per_assignment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"offer {self.pk} of assignment {self.assignment_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.taken_at is None and self.withdrawn_at is None

@@ -1,0 +1,36 @@
+"""Notice kinds of the rota. Discreet: no shelter name, no line name, no other people's names."""
+
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Notice
+from members.notices import DropNotice, Message, notice_kind, render_template_message
+
+from .formatting import shift_when
+from .models import Assignment, AssignmentStatus, Shift, SwapOffer
+
+
+@notice_kind("waiting_list_promoted", label=_("Moved up from the waiting list"))
+def render_waiting_list_promoted(notice: Notice) -> Message:
+    assignment = Assignment.objects.select_related("shift__line__organisation").filter(pk=notice.subject_id).first()
+    if assignment is None or assignment.status != AssignmentStatus.CONFIRMED:
+        raise DropNotice("She is no longer on the shift.")
+    if assignment.shift.cancelled_at is not None:
+        raise DropNotice("The shift is cancelled.")
+    return render_template_message("waiting_list_promoted", {"when": shift_when(assignment.shift)})
+
+
+@notice_kind("shift_cancelled", label=_("Shift cancelled"))
+def render_shift_cancelled(notice: Notice) -> Message:
+    shift = Shift.objects.select_related("line__organisation").filter(pk=notice.subject_id).first()
+    if shift is None or shift.cancelled_at is None:
+        raise DropNotice("The shift is no longer cancelled.")
+    return render_template_message("shift_cancelled", {"when": shift_when(shift)})
+
+
+@notice_kind("swap_taken", label=_("Swap taken"))
+def render_swap_taken(notice: Notice) -> Message:
+    offer = SwapOffer.objects.select_related("assignment__shift__line__organisation").filter(pk=notice.subject_id)
+    offer = offer.first()
+    if offer is None or offer.taken_at is None:
+        raise DropNotice("The offer was not taken.")
+    return render_template_message("swap_taken", {"when": shift_when(offer.assignment.shift)})

@@ -1,0 +1,289 @@
+"""Every write on the rota: keyword-only, one transaction each, the Shift row locked first (select_for_update)
+so that two volunteers racing for the last place are served one after the other."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.errors import JourplanError
+from members.models import Member
+from members.notices import notice_plan
+
+from . import eligibility
+from .eligibility import QualificationReasons
+from .models import Assignment, AssignmentStatus, Shift, SwapOffer, WaitingListEntry
+
+
+class SignupRefused(JourplanError):
+    """The reasons a volunteer may not take a shift; each is a translated sentence. `full` says whether the
+    waiting list is the way in (the shift is full and nothing else stands in her way)."""
+
+    def __init__(self, *messages: str, full: bool = False):
+        super().__init__(*messages)
+        self.full = full
+
+
+class RotaError(JourplanError):
+    """Another rota rule refused an action (release, swap, cancel)."""
+
+
+def _lock(shift: Shift) -> Shift:
+    return Shift.objects.select_for_update().select_related("line__organisation").get(pk=shift.pk)
+
+
+def _refuse(reasons: list[str], shift: Shift) -> SignupRefused:
+    full_reason = _("The shift is full. You can join the waiting list.")
+    return SignupRefused(*reasons, full=reasons == [full_reason])
+
+
+def _same_shelter_coordinator(member: Member, shift: Shift) -> bool:
+    return member.organisation_id == shift.line.organisation_id and member.is_coordinator and member.erased_at is None
+
+
+@transaction.atomic
+def shift_sign_up(
+    *, shift: Shift, member: Member, now: datetime | None = None, qualify: QualificationReasons | None = None
+) -> Assignment:
+    """Take a place on the shift, or raise SignupRefused (with `full=True` when the waiting list is the way in)."""
+    now = now or timezone.now()
+    shift = _lock(shift)
+    if reasons := eligibility.signup_refusals(shift=shift, member=member, now=now, qualify=qualify):
+        raise _refuse(reasons, shift)
+    WaitingListEntry.objects.filter(shift=shift, member=member).delete()
+    return Assignment.objects.create(shift=shift, member=member, status=AssignmentStatus.CONFIRMED, created_at=now)
+
+
+@transaction.atomic
+def waiting_list_join(
+    *, shift: Shift, member: Member, now: datetime | None = None, qualify: QualificationReasons | None = None
+) -> WaitingListEntry:
+    """Queue for a full shift. Refused when she could sign up right away or may not take it at all."""
+    now = now or timezone.now()
+    shift = _lock(shift)
+    reasons = eligibility.signup_refusals(shift=shift, member=member, now=now, qualify=qualify, check_capacity=False)
+    if reasons:
+        raise SignupRefused(*reasons)
+    if eligibility.reason_full(shift) is None:
+        raise SignupRefused(_("The shift has free places: sign up instead."))
+    if WaitingListEntry.objects.filter(shift=shift, member=member).exists():
+        raise SignupRefused(_("You are already on the waiting list."))
+    return WaitingListEntry.objects.create(shift=shift, member=member, created_at=now)
+
+
+@transaction.atomic
+def waiting_list_leave(*, entry: WaitingListEntry) -> None:
+    WaitingListEntry.objects.filter(pk=entry.pk).delete()
+
+
+def _promote_waiting(shift: Shift, now: datetime, qualify: QualificationReasons | None) -> list[Assignment]:
+    """Fill free places from the waiting list in order; the first QUALIFIED ones get them (the others keep
+    their place in the queue). Each promoted volunteer gets a notice. The shift must already be locked."""
+    promoted = []
+    entries = list(WaitingListEntry.objects.filter(shift=shift).select_related("member__organisation"))
+    for entry in entries:
+        if eligibility.reason_full(shift) is not None:
+            break
+        if eligibility.signup_refusals(shift=shift, member=entry.member, now=now, qualify=qualify):
+            continue
+        entry.delete()
+        assignment = Assignment.objects.create(
+            shift=shift, member=entry.member, status=AssignmentStatus.CONFIRMED, created_at=now
+        )
+        notice_plan(recipient=entry.member, kind="waiting_list_promoted", subject=assignment, due_at=now)
+        promoted.append(assignment)
+    return promoted
+
+
+def release_deadline(shift: Shift) -> datetime:
+    """The last moment she may release the shift herself: N real hours (computed in UTC) before the start."""
+    return shift.starts_at - timedelta(hours=shift.line.organisation.release_deadline_hours)
+
+
+@transaction.atomic
+def assignment_release(
+    *, assignment: Assignment, by: Member, now: datetime | None = None, qualify: QualificationReasons | None = None
+) -> list[Assignment]:
+    """She releases her place (until the deadline) or a coordinator removes her (always). A freed confirmed
+    place goes to the first qualified volunteer on the waiting list; returns the promoted assignments."""
+    now = now or timezone.now()
+    shift = _lock(assignment.shift)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not assignment.is_active:
+        raise RotaError(_("You are no longer on this shift."))
+    coordinator = _same_shelter_coordinator(by, shift)
+    if not coordinator:
+        if by.pk != assignment.member_id:
+            raise RotaError(_("Only a coordinator can remove someone else from a shift."))
+        if shift.starts_at <= now:
+            raise RotaError(_("The shift has already started."))
+        if now > release_deadline(shift):
+            hours = shift.line.organisation.release_deadline_hours
+            raise RotaError(
+                _(
+                    "It is less than %(hours)d hours until the shift starts: you can only leave it through a swap "
+                    "or by asking a coordinator."
+                )
+                % {"hours": hours}
+            )
+    was_confirmed = assignment.status == AssignmentStatus.CONFIRMED
+    assignment.status = AssignmentStatus.RELEASED
+    assignment.released_at = now
+    assignment.released_by = by
+    assignment.save(update_fields=["status", "released_at", "released_by"])
+    SwapOffer.objects.filter(assignment=assignment, taken_at=None, withdrawn_at=None).update(withdrawn_at=now)
+    if was_confirmed and shift.cancelled_at is None and shift.starts_at > now:
+        return _promote_waiting(shift, now, qualify)
+    return []
+
+
+@transaction.atomic
+def shadow_join(*, shift: Shift, member: Member, now: datetime | None = None) -> Assignment:
+    """Join as a shadow (bisittning) beside an experienced volunteer; shadows do not count toward staffing."""
+    now = now or timezone.now()
+    shift = _lock(shift)
+    if reasons := eligibility.shadow_refusals(shift=shift, member=member, now=now):
+        raise SignupRefused(*reasons)
+    return Assignment.objects.create(shift=shift, member=member, status=AssignmentStatus.SHADOW, created_at=now)
+
+
+@transaction.atomic
+def swap_offer(*, assignment: Assignment, by: Member, now: datetime | None = None) -> SwapOffer:
+    """Offer her place to colleagues; she stays on the shift (and responsible) until someone takes it."""
+    now = now or timezone.now()
+    shift = _lock(assignment.shift)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if by.pk != assignment.member_id:
+        raise RotaError(_("You can only offer your own shifts."))
+    if assignment.status != AssignmentStatus.CONFIRMED:
+        raise RotaError(_("Only a confirmed place can be offered."))
+    if reason := eligibility.reason_cancelled(shift) or eligibility.reason_started(shift, now):
+        raise RotaError(reason)
+    if SwapOffer.objects.filter(assignment=assignment, taken_at=None, withdrawn_at=None).exists():
+        raise RotaError(_("You have already offered this shift."))
+    return SwapOffer.objects.create(assignment=assignment, created_at=now)
+
+
+@transaction.atomic
+def swap_withdraw(*, offer: SwapOffer, by: Member, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    offer = SwapOffer.objects.select_for_update().select_related("assignment").get(pk=offer.pk)
+    if by.pk != offer.assignment.member_id:
+        raise RotaError(_("You can only withdraw your own offers."))
+    if offer.is_open:
+        offer.withdrawn_at = now
+        offer.save(update_fields=["withdrawn_at"])
+
+
+@transaction.atomic
+def swap_take(
+    *, offer: SwapOffer, member: Member, now: datetime | None = None, qualify: QualificationReasons | None = None
+) -> Assignment:
+    """Take a colleague's offered place: she must pass the sign-up rules (except the full shift, since the place
+    is handed over). Both rows are locked; the offerer is released and the taker confirmed in one transaction."""
+    now = now or timezone.now()
+    shift = _lock(offer.assignment.shift)
+    offer = SwapOffer.objects.select_for_update().get(pk=offer.pk)
+    given = Assignment.objects.select_for_update().select_related("member").get(pk=offer.assignment_id)
+    if not offer.is_open or given.status != AssignmentStatus.CONFIRMED:
+        raise SignupRefused(_("This offer has already been taken or withdrawn."))
+    if given.member_id == member.pk:
+        raise SignupRefused(_("This is your own offer."))
+    reasons = eligibility.signup_refusals(shift=shift, member=member, now=now, qualify=qualify, check_capacity=False)
+    if reasons:
+        raise SignupRefused(*reasons)
+    given.status = AssignmentStatus.RELEASED
+    given.released_at = now
+    given.released_by = given.member
+    given.save(update_fields=["status", "released_at", "released_by"])
+    taken = Assignment.objects.create(shift=shift, member=member, status=AssignmentStatus.CONFIRMED, created_at=now)
+    offer.taken_by, offer.taken_at, offer.taken_assignment = member, now, taken
+    offer.save(update_fields=["taken_by", "taken_at", "taken_assignment"])
+    WaitingListEntry.objects.filter(shift=shift, member=member).delete()
+    notice_plan(recipient=given.member, kind="swap_taken", subject=offer, due_at=now)
+    return taken
+
+
+def open_offers_for(
+    member: Member, *, now: datetime | None = None, qualify: QualificationReasons | None = None
+) -> list[SwapOffer]:
+    """Open offers she could take: other people's, on shifts she is qualified for and that do not clash."""
+    now = now or timezone.now()
+    offers = (
+        SwapOffer.objects.for_organisation(member.organisation)
+        .open(now)
+        .exclude(assignment__member=member)
+        .select_related("assignment__shift__line__organisation", "assignment__member")
+        .order_by("assignment__shift__starts_at", "pk")
+    )
+    offers = list(offers)
+    if qualify is None and offers:
+        dates = {offer.assignment.shift.local_date() for offer in offers}
+        qualify = eligibility.qualifier_for(member.organisation, [member], dates)
+    return [
+        offer
+        for offer in offers
+        if not eligibility.signup_refusals(
+            shift=offer.assignment.shift, member=member, now=now, qualify=qualify, check_capacity=False
+        )
+    ]
+
+
+@transaction.atomic
+def coordinator_assign(
+    *,
+    shift: Shift,
+    member: Member,
+    by: Member,
+    override: bool = False,
+    reason: str = "",
+    now: datetime | None = None,
+    qualify: QualificationReasons | None = None,
+) -> Assignment:
+    """A coordinator puts a volunteer on a shift. A broken rule refuses with its reasons unless she overrides
+    (with a reason), which is recorded on the assignment (and in the audit log)."""
+    now = now or timezone.now()
+    shift = _lock(shift)
+    if not _same_shelter_coordinator(by, shift):
+        raise RotaError(_("Only a coordinator of this shelter can assign volunteers."))
+    if member.organisation_id != shift.line.organisation_id:
+        raise SignupRefused(_("She is not a member of this shelter."))
+    if eligibility.reason_already_on(shift, member):
+        raise SignupRefused(_("She is already on this shift."))
+    reasons = eligibility.signup_refusals(shift=shift, member=member, now=now, qualify=qualify)
+    if reasons and not override:
+        raise _refuse(reasons, shift)
+    if reasons and not reason.strip():
+        raise SignupRefused(_("Give a reason for overriding the rules."))
+    WaitingListEntry.objects.filter(shift=shift, member=member).delete()
+    return Assignment.objects.create(
+        shift=shift,
+        member=member,
+        status=AssignmentStatus.CONFIRMED,
+        created_at=now,
+        overridden_by=by if reasons else None,
+        override_reason="\n".join([reason.strip(), *reasons]) if reasons else "",
+    )
+
+
+@transaction.atomic
+def shift_cancel(*, shift: Shift, by: Member, now: datetime | None = None) -> int:
+    """Cancel the shift; everyone on it (confirmed or shadow) gets a notice. Returns the number planned."""
+    now = now or timezone.now()
+    shift = _lock(shift)
+    if not _same_shelter_coordinator(by, shift):
+        raise RotaError(_("Only a coordinator of this shelter can cancel a shift."))
+    if shift.cancelled_at is not None:
+        raise RotaError(_("The shift is already cancelled."))
+    shift.cancelled_at = now
+    shift.save(update_fields=["cancelled_at"])
+    SwapOffer.objects.filter(assignment__shift=shift, taken_at=None, withdrawn_at=None).update(withdrawn_at=now)
+    WaitingListEntry.objects.filter(shift=shift).delete()
+    planned = 0
+    for assignment in shift.assignments.active().select_related("member"):
+        if notice_plan(recipient=assignment.member, kind="shift_cancelled", subject=shift, due_at=now) is not None:
+            planned += 1
+    return planned

@@ -1,0 +1,147 @@
+"""Coordinator assignment with logged overrides, cancelling with notices, staffing in one query."""
+
+from datetime import timedelta
+
+import pytest
+from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from members.models import Notice
+from shifts.models import Assignment, AssignmentStatus, Shift, Staffing, SwapOffer, WaitingListEntry
+from shifts.notices import render_shift_cancelled
+from shifts.services import RotaError, SignupRefused, coordinator_assign, shift_cancel, swap_offer, waiting_list_join
+from tests.factories import MemberFactory
+from tests.shifts.factories import NOW, make_line, make_shift, put_on
+from trainings.models import Course
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _swedish():
+    with translation.override("sv"):
+        yield
+
+
+def test_coordinator_assign_without_a_broken_rule(organisation, coordinator, volunteer):
+    shift = make_shift(make_line(organisation))
+    assignment = coordinator_assign(shift=shift, member=volunteer, by=coordinator, now=NOW)
+    assert (assignment.status, assignment.overridden_by, assignment.override_reason) == (
+        AssignmentStatus.CONFIRMED,
+        None,
+        "",
+    )
+
+
+def test_a_broken_rule_refuses_unless_overridden_and_the_override_is_logged(organisation, coordinator, volunteer):
+    line = make_line(organisation, max_volunteers=1)
+    line.required_courses.add(Course.objects.create(organisation=organisation, name="Chattkurs"))
+    shift = make_shift(line)
+    with pytest.raises(SignupRefused) as refused:
+        coordinator_assign(shift=shift, member=volunteer, by=coordinator, now=NOW)
+    assert refused.value.messages == ["Du behöver Chattkurs"]
+    with pytest.raises(SignupRefused, match="Ange ett skäl"):
+        coordinator_assign(shift=shift, member=volunteer, by=coordinator, override=True, now=NOW)
+    assert not Assignment.objects.exists()
+
+    assignment = coordinator_assign(
+        shift=shift, member=volunteer, by=coordinator, override=True, reason="Kursen är gjord, intyg kommer", now=NOW
+    )
+
+    assert assignment.overridden_by == coordinator
+    assert assignment.override_reason == "Kursen är gjord, intyg kommer\nDu behöver Chattkurs"
+    assert LogEntry.objects.get_for_object(assignment).filter(action=LogEntry.Action.CREATE).exists()
+    # Over the maximum too, when she overrides.
+    extra = MemberFactory(organisation=organisation)
+    line.required_courses.clear()
+    over = coordinator_assign(shift=shift, member=extra, by=coordinator, override=True, reason="Extra", now=NOW)
+    assert "Passet är fullt" in over.override_reason
+
+
+def test_only_a_coordinator_of_the_shelter_assigns(organisation, volunteer, other_shelter_coordinator):
+    shift = make_shift(make_line(organisation))
+    for by in (volunteer, other_shelter_coordinator):
+        with pytest.raises(RotaError):
+            coordinator_assign(shift=shift, member=volunteer, by=by, now=NOW)
+    with pytest.raises(SignupRefused, match="inte medlem"):
+        coordinator_assign(
+            shift=shift,
+            member=other_shelter_coordinator,
+            by=MemberFactory(organisation=organisation, role="coordinator"),
+            override=True,
+            reason="x",
+            now=NOW,
+        )
+
+
+def test_cancel_plans_a_notice_for_everyone_on_the_shift(organisation, coordinator, volunteer):
+    line = make_line(organisation, max_volunteers=2)
+    shift = make_shift(line)
+    mine = put_on(shift, volunteer)
+    shadow = put_on(shift, MemberFactory(organisation=organisation), status=AssignmentStatus.SHADOW)
+    gone = put_on(shift, MemberFactory(organisation=organisation), status=AssignmentStatus.RELEASED)
+    put_on(shift, MemberFactory(organisation=organisation))
+    waiter = MemberFactory(organisation=organisation)
+    waiting_list_join(shift=shift, member=waiter, now=NOW)
+    offer = swap_offer(assignment=mine, by=volunteer, now=NOW)
+
+    assert shift_cancel(shift=shift, by=coordinator, now=NOW) == 3
+
+    shift.refresh_from_db()
+    assert shift.cancelled_at == NOW
+    recipients = set(Notice.objects.filter(kind="shift_cancelled").values_list("recipient", flat=True))
+    assert recipients == set(shift.assignments.active().values_list("member", flat=True))
+    assert volunteer.pk in recipients and shadow.member_id in recipients and gone.member_id not in recipients
+    assert not WaitingListEntry.objects.exists()
+    offer.refresh_from_db()
+    assert not offer.is_open
+    message = render_shift_cancelled(Notice.objects.filter(recipient=volunteer).get())
+    assert message.subject == "Jourplan: ett pass är inställt"
+    assert line.name not in message.text and organisation.name not in message.text
+    with pytest.raises(RotaError, match="redan inställt"):
+        shift_cancel(shift=shift, by=coordinator, now=NOW)
+
+
+def test_a_volunteer_cannot_cancel(organisation, volunteer):
+    with pytest.raises(RotaError):
+        shift_cancel(shift=make_shift(make_line(organisation)), by=volunteer, now=NOW)
+    assert not SwapOffer.objects.exists()
+
+
+def test_with_staffing_states(organisation):
+    line = make_line(organisation, min_volunteers=2, max_volunteers=3)
+    under, ok, full = (make_shift(line, starts_at=NOW + timedelta(days=d)) for d in (1, 2, 3))
+    for shift, count in ((under, 1), (ok, 2), (full, 3)):
+        for _ in range(count):
+            put_on(shift, MemberFactory(organisation=organisation))
+    put_on(under, MemberFactory(organisation=organisation), status=AssignmentStatus.SHADOW)
+    put_on(under, MemberFactory(organisation=organisation), status=AssignmentStatus.RELEASED)
+    states = {
+        s.pk: (s.confirmed_count, s.staffing) for s in Shift.objects.for_organisation(organisation).with_staffing()
+    }
+    assert states == {under.pk: (1, Staffing.UNDER), ok.pk: (2, Staffing.OK), full.pk: (3, Staffing.FULL)}
+
+
+def _queries_for_staffing(organisation) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        rows = [(s.staffing, s.confirmed_count) for s in Shift.objects.for_organisation(organisation).with_staffing()]
+    return len(queries), len(rows)
+
+
+def test_with_staffing_is_one_query_at_any_size(organisation):
+    line = make_line(organisation)
+    members = MemberFactory.create_batch(3, organisation=organisation)
+
+    def add(n, offset):
+        for i in range(n):
+            shift = make_shift(line, starts_at=NOW + timedelta(days=offset + i))
+            for member in members[: i % 3]:
+                put_on(shift, member)
+
+    add(5, 0)
+    small = _queries_for_staffing(organisation)
+    add(10, 10)
+    large = _queries_for_staffing(organisation)
+    assert (small, large) == ((1, 5), (1, 15))
