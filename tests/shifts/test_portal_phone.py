@@ -1,0 +1,54 @@
+"""On a 360×740 phone the open-shifts list shows at least five shifts without scrolling (real Chromium)."""
+
+import shutil
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import log_in, require_service
+from tests.shifts.factories import make_line, make_shift
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_open_shifts_fit_on_a_phone_screen(live_server, client, organisation, volunteer):
+    require_service(CHROMIUM is not None, "no system Chromium")
+    from playwright.sync_api import sync_playwright
+
+    line = make_line(organisation, name="Telefonjouren")
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    for i in range(8):
+        make_shift(line, starts_at=start + timedelta(hours=4 * i))
+    log_in(client, volunteer)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            context = browser.new_context(viewport={"width": 360, "height": 740}, locale="sv-SE")
+            host = live_server.url.split("//")[1].split(":")[0]
+            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "domain": host, "path": "/"}])
+            page = context.new_page()
+            page.goto(live_server.url + reverse("shifts:portal_open", kwargs={"shelter": organisation.slug}))
+            cards = page.locator(".shift-card")
+            assert cards.count() == 8
+            visible = [
+                box
+                for box in (cards.nth(i).bounding_box() for i in range(cards.count()))
+                if box and box["y"] + box["height"] <= 740
+            ]
+            buttons = page.get_by_role("button", name="Ta passet")
+            assert buttons.count() == 8
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+            print(f"{len(visible)} shift cards fully visible on 360x740")
+            assert len(visible) >= 5
+            # One tap with htmx: the card is swapped in place and says so; the page is not reloaded.
+            buttons.first.click()
+            page.locator(".shift-card", has_text="Passet är ditt.").wait_for()
+            assert page.get_by_role("button", name="Ta passet").count() == 7
+        finally:
+            browser.close()
+    assert volunteer.assignments.count() == 1
