@@ -1,0 +1,53 @@
+"""Demodata för schemat: linjer, mönster, två månaders pass, delvis bemannade; idempotent."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from shifts.models import Assignment, Line, Shift, ShiftPattern, SwapOffer, WaitingListEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Line, ShiftPattern, Shift, Assignment, WaitingListEntry, SwapOffer)
+    }
+
+
+def test_load_demo_tva_ganger_skapar_inget_tva_ganger():
+    call_command("load_demo", stdout=io.StringIO())
+    first = _counts()
+    call_command("load_demo", stdout=io.StringIO())
+    assert _counts() == first
+    assert set(Line.objects.values_list("name", flat=True)) >= {"Jourtelefon", "Chatt", "E-post"}
+    assert first["Shift"] > 100
+    assert first["WaitingListEntry"] > 0 and first["SwapOffer"] > 0
+
+
+def test_demo_har_bemannade_och_underbemannade_pass():
+    call_command("load_demo", stdout=io.StringIO())
+    shifts = list(Shift.objects.filter(starts_at__gt=timezone.now()).with_staffing())
+    under = sum(1 for s in shifts if s.staffing == "under")
+    staffed = len(shifts) - under
+    assert under > 10
+    assert staffed > len(shifts) // 3
+    # Ingen ideell har två pass som överlappar.
+    for member_id in set(Assignment.objects.values_list("member_id", flat=True)):
+        mine = sorted(Shift.objects.filter(assignments__member_id=member_id), key=lambda s: s.starts_at)
+        for earlier, later in zip(mine, mine[1:], strict=False):
+            assert earlier.ends_at <= later.starts_at
+
+
+def test_demo_satter_bara_kvalificerade_pa_pass():
+    from members.models import Organisation
+    from members.onboarding import members_with_current_pledge
+
+    call_command("load_demo", stdout=io.StringIO())
+    organisation = Organisation.objects.get(slug="demo")
+    assigned = set(Assignment.objects.values_list("member_id", flat=True))
+    assert assigned
+    assert members_with_current_pledge(organisation, assigned) == assigned
