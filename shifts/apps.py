@@ -7,4 +7,5 @@ class ShiftsConfig(AppConfig):
     verbose_name = _("Shifts")
 
     def ready(self):
-        from . import audit, notices  # noqa: F401  (audit registration, notice kinds)
+        # audit registration, notice kinds, GDPR hooks, reminder planners
+        from . import audit, gdpr, notices, reminders  # noqa: F401

@@ -378,3 +378,73 @@ class SwapOffer(models.Model):
     @property
     def is_open(self) -> bool:
         return self.taken_at is None and self.withdrawn_at is None
+
+
+class RotaChangeKind(models.TextChoices):
+    ADDED = "added", _("added")
+    REMOVED = "removed", _("removed")
+
+
+class RotaChangeQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> RotaChangeQuerySet:
+        return self.filter(shift__line__organisation=organisation)
+
+    def unpublished(self) -> RotaChangeQuerySet:
+        return self.filter(published_at=None)
+
+
+class RotaChange(models.Model):
+    """A coordinator's edit of a volunteer's rota, waiting to be published in one batched notice."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="rota_changes", verbose_name=_("shift"))
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="rota_changes", verbose_name=_("member"))
+    kind = models.CharField(_("change"), max_length=10, choices=RotaChangeKind.choices)
+    created_at = models.DateTimeField(_("changed"))
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    objects = RotaChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rota change")
+        verbose_name_plural = _("rota changes")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["published_at", "member"], name="rotachange_unpublished_idx")]
+
+    def __str__(self):
+        return f"{self.member_id} {self.kind} {self.shift_id}"
+
+
+class CalendarTokenQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> CalendarTokenQuerySet:
+        return self.filter(member__organisation=organisation)
+
+
+class CalendarToken(models.Model):
+    """A secret calendar-feed link: her own shifts (line empty) or, for a coordinator, one line's shifts.
+
+    Only the SHA-256 of the token is stored, so a copy of the database does not reveal any feed; the link
+    is shown once, right after it is created. Revoking deletes the row."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="calendar_tokens", verbose_name=_("member")
+    )
+    line = models.ForeignKey(
+        Line, null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_tokens", verbose_name=_("line")
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"))
+
+    objects = CalendarTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(line=None), name="calendar_token_one_personal_per_member"
+            ),
+            models.UniqueConstraint(fields=["member", "line"], name="calendar_token_one_per_member_line"),
+        ]
+
+    def __str__(self):
+        return f"calendar {self.member_id} {self.line_id or '-'}"

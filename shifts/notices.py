@@ -34,3 +34,17 @@ def render_swap_taken(notice: Notice) -> Message:
     if offer is None or offer.taken_at is None:
         raise DropNotice("The offer was not taken.")
     return render_template_message("swap_taken", {"when": shift_when(offer.assignment.shift)})
+
+
+@notice_kind("assignments_published", label=_("Rota changes published"))
+def render_assignments_published(notice: Notice) -> Message:
+    rows = (notice.payload or {}).get("changes") or []
+    shifts = Shift.objects.select_related("line__organisation").in_bulk([row["shift"] for row in rows])
+    changes = [
+        {"when": shift_when(shifts[row["shift"]]), "added": row["kind"] == "added"}
+        for row in rows
+        if row["shift"] in shifts
+    ]
+    if not changes:
+        raise DropNotice("No changes left to tell.")
+    return render_template_message("assignments_published", {"changes": changes})
