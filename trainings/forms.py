@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Member, Organisation
 
@@ -80,11 +81,20 @@ class MatrixFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Show only members with all of these trainings valid on the date."),
     )
+    line = forms.ChoiceField(
+        label=pgettext_lazy("support line", "Line"),
+        required=False,
+        help_text=_("Show only members who meet the line's requirements on the date."),
+    )
     on = forms.DateField(label=_("On date"), required=False, widget=DateInput())
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    def __init__(self, *args, organisation: Organisation, lines: list[tuple[str, str, object]] = (), **kwargs):
+        """`lines`: the (key, label, Requirements) of trainings.qualification.requirement_choices."""
         super().__init__(*args, **kwargs)
         self.fields["courses"].queryset = Course.objects.for_organisation(organisation).active()
+        self.fields["line"].choices = [("", _("Any line")), *((key, label) for key, label, _req in lines)]
+        if not lines:
+            del self.fields["line"]
 
 
 class ImportUploadForm(forms.Form):

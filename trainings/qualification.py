@@ -12,7 +12,7 @@ The date rule: a training counts on day D when it was completed on or before D a
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -35,6 +35,25 @@ class Requirements:
     courses: list[int] = field(default_factory=list)
     needs_pledge: bool = False
     needs_record_check: bool = False
+
+
+# -- requirement sources ------------------------------------------------------------------------------
+# Other apps (the rota's lines) say what they require without trainings importing them: a source is
+# fn(organisation) -> [(key, label, Requirements), …], registered from the other app's AppConfig.ready().
+RequirementSource = Callable[[Organisation], list[tuple[str, str, Requirements]]]
+_requirement_sources: list[RequirementSource] = []
+
+
+def register_requirement_source(fn: RequirementSource) -> RequirementSource:
+    """Register `fn` (once; usable as a decorator)."""
+    if fn not in _requirement_sources:
+        _requirement_sources.append(fn)
+    return fn
+
+
+def requirement_choices(organisation: Organisation) -> list[tuple[str, str, Requirements]]:
+    """Every registered source's (key, label, Requirements) for the shelter, in registration order."""
+    return [choice for source in _requirement_sources for choice in source(organisation)]
 
 
 class CellState(StrEnum):

@@ -26,7 +26,7 @@ from .forms import (
     SessionForm,
 )
 from .models import Course, SessionSignup, TrainingRecord, TrainingSession
-from .qualification import QualificationChecker, Requirements, state_on
+from .qualification import QualificationChecker, Requirements, requirement_choices, state_on
 from .services import (
     TrainingRefused,
     attendance_record,
@@ -70,7 +70,14 @@ def mine(request):
         .with_signup_count()
         .annotate(is_signed_up=Exists(SessionSignup.objects.filter(session=OuterRef("pk"), member=request.member)))
     )
-    return render(request, "trainings/mine.html", {"rows": rows, "sessions": sessions, "today": today})
+    choices = requirement_choices(request.organisation)
+    checker = QualificationChecker(request.organisation, [request.member], on_dates=[today])
+    lines = [
+        {"label": label, "reasons": checker.reasons(request.member, requirements, on=today)}
+        for _key, label, requirements in choices
+    ]
+    context = {"rows": rows, "sessions": sessions, "today": today, "lines": lines}
+    return render(request, "trainings/mine.html", context)
 
 
 @require_POST
@@ -232,13 +239,17 @@ def record_remove(request, pk):
 
 # -- coordinator: matrix -----------------------------------------------------------------------------
 def _matrix(request):
-    """Members × courses for a date, filtered by required courses; a fixed number of queries at any size."""
-    form = MatrixFilterForm(request.GET or None, organisation=request.organisation)
+    """Members × courses for a date, filtered by required courses and/or a line's requirements (from the
+    registered requirement sources); a fixed number of queries at any size."""
+    choices = requirement_choices(request.organisation)
+    form = MatrixFilterForm(request.GET or None, organisation=request.organisation, lines=choices)
     on = timezone.localdate()
     required: list[Course] = []
+    line = None  # (key, label, Requirements) of the chosen line
     if form.is_bound and form.is_valid():
         on = form.cleaned_data["on"] or on
         required = list(form.cleaned_data["courses"])
+        line = next((c for c in choices if c[0] == form.cleaned_data.get("line")), None)
     courses = list(Course.objects.for_organisation(request.organisation).active())
     members = list(
         Member.objects.for_organisation(request.organisation)
@@ -247,28 +258,42 @@ def _matrix(request):
         .only("pk", "first_name", "last_name", "organisation_id")
     )
     checker = QualificationChecker(request.organisation, members, on_dates=[on])
-    # A line's Requirements (rota issue) can replace this course-only filter without changing the rest.
     requirements = Requirements(courses=[c.pk for c in required])
+    if line is not None:
+        line_requirements = line[2]
+        requirements = Requirements(
+            courses=sorted(set(requirements.courses) | set(line_requirements.courses)),
+            needs_pledge=line_requirements.needs_pledge,
+            needs_record_check=line_requirements.needs_record_check,
+        )
     rows = [
         {"member": member, "cells": [(course, checker.standing(member, course.pk, on)) for course in courses]}
         for member in members
-        if not required or checker.is_qualified(member, requirements, on=on)
+        if (not required and line is None) or checker.is_qualified(member, requirements, on=on)
     ]
-    return form, on, courses, rows, required
+    return form, on, courses, rows, required, line
 
 
 @coordinator_required
 def matrix(request):
-    form, on, courses, rows, required = _matrix(request)
+    form, on, courses, rows, required, line = _matrix(request)
     query = request.GET.urlencode()
-    context = {"form": form, "on": on, "courses": courses, "rows": rows, "required": required, "query": query}
+    context = {
+        "form": form,
+        "on": on,
+        "courses": courses,
+        "rows": rows,
+        "required": required,
+        "line_label": line[1] if line else None,
+        "query": query,
+    }
     return render(request, "trainings/matrix.html", context)
 
 
 @coordinator_required
 def matrix_csv(request):
     """The matrix as CSV (names only, no contact data: an export must never carry a protected address)."""
-    _form, on, courses, rows, _required = _matrix(request)
+    _form, on, courses, rows, _required, _line = _matrix(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="utbildningar-{on.isoformat()}.csv"'
     response.write("\ufeff")

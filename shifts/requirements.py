@@ -1,0 +1,36 @@
+"""The rota's lines as requirement sources for the trainings pages (matrix filter, "my trainings")."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from members.models import Organisation
+from trainings.qualification import Requirements, register_requirement_source
+
+from .models import Line
+
+
+@register_requirement_source
+def line_requirement_choices(organisation: Organisation) -> list[tuple[str, str, Requirements]]:
+    """Each active line of the shelter as ("line-<pk>", name, Requirements), in two queries."""
+    lines = list(
+        Line.objects.for_organisation(organisation).active().only("pk", "name", "needs_pledge", "needs_record_check")
+    )
+    courses: dict[int, list[int]] = defaultdict(list)
+    rows = Line.required_courses.through.objects.filter(line_id__in=[line.pk for line in lines]).values_list(
+        "line_id", "course_id"
+    )
+    for line_id, course_id in rows:
+        courses[line_id].append(course_id)
+    return [
+        (
+            f"line-{line.pk}",
+            line.name,
+            Requirements(
+                courses=sorted(courses[line.pk]),
+                needs_pledge=line.needs_pledge,
+                needs_record_check=line.needs_record_check,
+            ),
+        )
+        for line in lines
+    ]
