@@ -21,7 +21,7 @@ from members.models import Member, co_volunteer_contact
 
 from . import eligibility
 from .formatting import shift_when
-from .models import Assignment, Shift, SwapOffer, WaitingListEntry
+from .models import Assignment, AssignmentStatus, Shift, SwapOffer, WaitingListEntry
 
 
 @dataclass
@@ -51,6 +51,15 @@ class Card:
     note: str = ""
     note_kind: str = ""
     done: bool = False
+    can_shadow: bool = False
+
+
+@dataclass
+class ShadowTally:
+    """Her completed shadow shifts (bisittningar) on one line."""
+
+    line: str
+    count: int
 
 
 def shift_hours(shift: Shift) -> float:
@@ -162,6 +171,62 @@ class BatchedRefusals:
                 reasons.append(_("The last place is kept for an experienced volunteer."))
         return reasons
 
+    def shadow_open(self, shifts: list[Shift]) -> set[int]:
+        """The shifts she may join as a shadow: `eligibility.shadow_refusals` gives no reason (two queries at
+        most, whatever the number of shifts)."""
+        member, now = self.member, self.now
+        candidates = []
+        for shift in shifts:
+            if eligibility.reason_not_in_shelter(shift, member):
+                continue
+            if (
+                eligibility.reason_cancelled(shift)
+                or eligibility.reason_started(shift, now)
+                or eligibility.reason_outside_window(shift, now)
+            ):
+                continue
+            if shift.pk in self.on_shift:
+                continue
+            if any(sid != shift.pk and s < shift.ends_at and e > shift.starts_at for sid, s, e in self.busy):
+                continue
+            candidates.append(shift)
+        if not candidates:
+            return set()
+        confirmed: dict[int, list[int]] = defaultdict(list)
+        shadows: dict[int, int] = defaultdict(int)
+        for shift_id, member_id, status in (
+            Assignment.objects.active()
+            .filter(shift__in=[s.pk for s in candidates])
+            .values_list("shift_id", "member_id", "status")
+        ):
+            if status == AssignmentStatus.CONFIRMED:
+                confirmed[shift_id].append(member_id)
+            else:
+                shadows[shift_id] += 1
+        members = {m for ids in confirmed.values() for m in ids}
+        done: dict[tuple[int, int], int] = {}
+        if members:
+            rows = (
+                Assignment.objects.confirmed()
+                .completed(now)
+                .filter(member__in=members, shift__line__in={s.line_id for s in candidates})
+                .order_by()
+                .values("member", "shift__line")
+                .annotate(n=Count("pk"))
+                .values_list("member", "shift__line", "n")
+            )
+            done = {(m, line): n for m, line, n in rows}
+        result = set()
+        for shift in candidates:
+            experienced = [
+                m
+                for m in confirmed.get(shift.pk, [])
+                if done.get((m, shift.line_id), 0) >= shift.line.experienced_after_shifts
+            ]
+            if experienced and shadows.get(shift.pk, 0) < len(experienced):
+                result.add(shift.pk)
+        return result
+
 
 def full_reason() -> str:
     return _("The shift is full. You can join the waiting list.")
@@ -213,6 +278,9 @@ def open_page(member: Member, now: datetime) -> OpenPage:
         else:
             card.full = bool(reasons)
             cards.append(card)
+    can_shadow = refusals.shadow_open([c.shift for c in blocked])
+    for card in blocked:
+        card.can_shadow = card.shift.pk in can_shadow
     offer_cards = [
         Card(shift=o.assignment.shift, when=shift_when(o.assignment.shift), kind="offer", offer=o)
         for o in offers
@@ -230,6 +298,7 @@ class MinePage:
     hours_year: float
     shifts_month: int
     shifts_year: int
+    shadow_tallies: list[ShadowTally] = field(default_factory=list)
 
 
 def _co_volunteers(assignments: list[Assignment], member: Member) -> dict[int, list[CoVolunteer]]:
@@ -258,11 +327,10 @@ def mine_page(member: Member, now: datetime) -> MinePage:
     organisation = member.organisation
     mine = [a for a in _her_assignments(member, now) if a.shift.starts_at > now]
     others = _co_volunteers(mine, member)
-    offered = set(
-        SwapOffer.objects.filter(assignment__in=[a.pk for a in mine], taken_at=None, withdrawn_at=None).values_list(
-            "assignment_id", flat=True
-        )
-    )
+    offered = {
+        o.assignment_id: o
+        for o in SwapOffer.objects.filter(assignment__in=[a.pk for a in mine], taken_at=None, withdrawn_at=None)
+    }
     cards = [
         Card(
             shift=a.shift,
@@ -270,6 +338,7 @@ def mine_page(member: Member, now: datetime) -> MinePage:
             kind="mine",
             assignment=a,
             offered=a.pk in offered,
+            offer=offered.get(a.pk),
             co_volunteers=others.get(a.shift_id, []),
         )
         for a in mine
@@ -297,6 +366,17 @@ def mine_page(member: Member, now: datetime) -> MinePage:
         for a in done
     ]
     in_month = [c for c in history if c.shift.starts_at >= month_start]
+    tallies = (
+        Assignment.objects.for_organisation(organisation)
+        .shadows()
+        .completed(now)
+        .filter(member=member)
+        .order_by()
+        .values("shift__line", "shift__line__name")
+        .annotate(n=Count("pk"))
+        .order_by("shift__line__name", "shift__line")
+        .values_list("shift__line__name", "n")
+    )
     return MinePage(
         cards=cards,
         waiting=waiting,
@@ -305,6 +385,7 @@ def mine_page(member: Member, now: datetime) -> MinePage:
         hours_year=sum(c.hours for c in history),
         shifts_month=len(in_month),
         shifts_year=len(history),
+        shadow_tallies=[ShadowTally(line=name, count=n) for name, n in tallies],
     )
 
 

@@ -20,9 +20,11 @@ from .portal import Card, mine_page, next_shifts, open_page
 from .services import (
     SignupRefused,
     assignment_release,
+    shadow_join,
     shift_sign_up,
     swap_offer,
     swap_take,
+    swap_withdraw,
     waiting_list_join,
     waiting_list_leave,
 )
@@ -196,6 +198,59 @@ def portal_offer_take(request, pk):
         ok=_("You have taken over the shift."),
         error=None,
         target="shifts:portal_open",
+    )
+
+
+@volunteer_required
+@require_POST
+def portal_shadow(request, pk):
+    """Join a shift she is not yet qualified for as a shadow (bisittning) beside an experienced volunteer."""
+    shift = _shift(request, pk)
+    try:
+        assignment = shadow_join(shift=shift, member=request.member)
+    except SignupRefused as refused:
+        return _outcome(request, shift=shift, kind="blocked", ok="", error=refused, target="shifts:portal_open")
+    return _outcome(
+        request,
+        shift=shift,
+        kind="blocked",
+        ok=_("You are on the shift as a shadow, beside an experienced volunteer."),
+        error=None,
+        target="shifts:portal_open",
+        assignment=assignment,
+    )
+
+
+@volunteer_required
+@require_POST
+def portal_offer_withdraw(request, pk):
+    offer = get_object_or_404(
+        SwapOffer.objects.for_organisation(request.organisation)
+        .filter(assignment__member=request.member)
+        .select_related("assignment__shift"),
+        pk=pk,
+    )
+    assignment = offer.assignment
+    if not offer.is_open:
+        refused = JourplanError(_("This offer has already been taken or withdrawn."))
+    else:
+        try:
+            swap_withdraw(offer=offer, by=request.member)
+            refused = None
+        except JourplanError as error:
+            refused = error
+    if refused is not None:
+        # No buttons on the refused card: the page itself shows what she may still do.
+        return _outcome(
+            request, shift=assignment.shift, kind="mine", ok="", error=refused, target="shifts:portal_mine", done=True
+        )
+    return _outcome(
+        request,
+        shift=assignment.shift,
+        kind="mine",
+        ok=_("Your offer is withdrawn. The shift is still yours."),
+        error=None,
+        target="shifts:portal_mine",
     )
 
 

@@ -1,5 +1,7 @@
 """Who may use the volunteer portal: every member of the shelter; her own objects only."""
 
+from datetime import timedelta
+
 from shifts.models import SwapOffer, WaitingListEntry
 from tests.access import NOT_FOUND, volunteer_page
 from tests.shifts.factories import NOW, make_line, make_shift, put_on
@@ -14,6 +16,8 @@ def populate(world) -> None:
     world.portal_entry = WaitingListEntry.objects.create(shift=other_shift, member=world.volunteer, created_at=NOW)
     offered = put_on(make_shift(line), world.coordinator)
     world.portal_offer = SwapOffer.objects.create(assignment=offered, created_at=NOW)
+    own = put_on(make_shift(line, starts_at=NOW + timedelta(days=4)), world.volunteer)
+    world.portal_own_offer = SwapOffer.objects.create(assignment=own, created_at=NOW)
 
 
 def _post(**extra):
@@ -36,4 +40,6 @@ ACCESS = {
     "shifts:portal_leave": _own(kwargs=lambda w: {"pk": w.portal_entry.pk}),
     "shifts:portal_release": _own(kwargs=lambda w: {"pk": w.portal_assignment.pk}),
     "shifts:portal_offer": _own(kwargs=lambda w: {"pk": w.portal_assignment.pk}),
+    "shifts:portal_shadow": _post(kwargs=lambda w: {"pk": w.portal_shift.pk}),
+    "shifts:portal_offer_withdraw": _own(kwargs=lambda w: {"pk": w.portal_own_offer.pk}),
 }
