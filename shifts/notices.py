@@ -48,3 +48,35 @@ def render_assignments_published(notice: Notice) -> Message:
     if not changes:
         raise DropNotice("No changes left to tell.")
     return render_template_message("assignments_published", {"changes": changes})
+
+
+def _when(line, starts_at: str, ends_at: str) -> str:
+    from datetime import datetime
+
+    return shift_when(
+        Shift(line=line, starts_at=datetime.fromisoformat(starts_at), ends_at=datetime.fromisoformat(ends_at))
+    )
+
+
+@notice_kind("shift_changed", label=_("Shift changed"))
+def render_shift_changed(notice: Notice) -> Message:
+    from .changes import change_variant
+    from .models import Line
+
+    shift = Shift.objects.select_related("line__organisation").filter(pk=notice.subject_id).first()
+    if shift is None or shift.cancelled_at is not None:
+        raise DropNotice("The shift is cancelled.")
+    if not shift.assignments.active().filter(member=notice.recipient).exists():
+        raise DropNotice("She is no longer on the shift.")
+    if notice.variant != change_variant(shift):
+        raise DropNotice("The shift was changed again; a newer notice tells the current time.")
+    payload = notice.payload or {}
+    old_line = Line.objects.select_related("organisation").filter(pk=payload.get("old_line")).first() or shift.line
+    context = {
+        "old_when": _when(old_line, payload["old_starts_at"], payload["old_ends_at"]),
+        "new_when": shift_when(shift),
+        "line_changed": old_line.pk != shift.line_id,
+        "old_line": old_line.name,
+        "new_line": shift.line.name,
+    }
+    return render_template_message("shift_changed", context)
