@@ -8,4 +8,4 @@ class ShiftsConfig(AppConfig):
 
     def ready(self):
         # audit registration, notice kinds, GDPR hooks, reminder planners
-        from . import audit, gdpr, notices, reminders  # noqa: F401
+        from . import audit, gdpr, notices, reminders, requirements  # noqa: F401

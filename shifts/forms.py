@@ -165,3 +165,21 @@ class AssignForm(forms.Form):
             .order_by("first_name", "last_name", "pk")
         )
         self.fields["member"].label_from_instance = lambda m: f"{m.first_name} {m.last_name}"
+
+
+class ShiftChangeForm(ShiftForm):
+    """Move an existing shift to another time or line; everyone on it is told (shifts.changes.shift_change)."""
+
+    def __init__(self, *args, shift, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("min_volunteers", "max_volunteers", "note"):
+            del self.fields[name]
+        if not self.is_bound:
+            zone = self.organisation.zone
+            starts, ends = shift.starts_at.astimezone(zone), shift.ends_at.astimezone(zone)
+            self.initial.update(
+                {"line": shift.line_id, "day": starts.date(), "start_time": starts.time(), "end_time": ends.time()}
+            )
+
+    def clean(self):
+        return forms.Form.clean(self)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feed_views, stats_views
+from . import change_views, feed_views, portal_views, rota_views, stats_views
 
 app_name = "shifts"
 urlpatterns: list = [
@@ -13,7 +13,6 @@ urlpatterns: list = [
 ]
 
 # Coordinator pages of the rota (shifts/rota_views.py).
-from . import rota_views  # noqa: E402
 
 urlpatterns += [
     path("rota/", rota_views.rota_month, name="rota_month"),
@@ -24,6 +23,7 @@ urlpatterns += [
     path("rota/shifts/<int:pk>/", rota_views.rota_shift, name="rota_shift"),
     path("rota/shifts/<int:pk>/assign/", rota_views.rota_assign, name="rota_assign"),
     path("rota/shifts/<int:pk>/cancel/", rota_views.rota_cancel, name="rota_cancel"),
+    path("rota/shifts/<int:pk>/change/", change_views.shift_edit, name="shift_edit"),
     path("rota/assignments/<int:pk>/remove/", rota_views.rota_remove, name="rota_remove"),
     path("rota/lines/", rota_views.line_list, name="line_list"),
     path("rota/lines/new/", rota_views.line_edit, name="line_create"),
@@ -34,7 +34,6 @@ urlpatterns += [
 ]
 
 # The volunteer portal (shifts/portal_views.py).
-from . import portal_views  # noqa: E402
 
 urlpatterns += [
     path("pass/", portal_views.portal_mine, name="portal_mine"),
@@ -47,3 +46,7 @@ urlpatterns += [
     path("pass/offers/<int:pk>/take/", portal_views.portal_offer_take, name="portal_offer_take"),
 ]
 urlpatterns += [path("pass/next/", portal_views.portal_next, name="portal_next")]
+urlpatterns += [
+    path("pass/shifts/<int:pk>/shadow/", portal_views.portal_shadow, name="portal_shadow"),
+    path("pass/offers/<int:pk>/withdraw/", portal_views.portal_offer_withdraw, name="portal_offer_withdraw"),
+]

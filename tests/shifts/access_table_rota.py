@@ -25,6 +25,7 @@ ACCESS = {
     "shifts:rota_shift": coordinator_page(kwargs=lambda w: {"pk": w.rota_shift.pk}),
     "shifts:rota_assign": _post(coordinator=400, admin=400, kwargs=lambda w: {"pk": w.rota_shift.pk}),
     "shifts:rota_cancel": coordinator_page(kwargs=lambda w: {"pk": w.rota_shift.pk}),
+    "shifts:shift_edit": coordinator_page(kwargs=lambda w: {"pk": w.rota_shift.pk}),
     "shifts:rota_remove": _post(coordinator=302, admin=302, kwargs=lambda w: {"pk": w.rota_assignment.pk}),
     "shifts:line_list": coordinator_page(),
     "shifts:line_create": coordinator_page(),
