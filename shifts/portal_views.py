@@ -126,12 +126,11 @@ def _assignment(request, pk) -> Assignment:
     )
 
 
-@volunteer_required
-@require_POST
-def portal_release(request, pk):
+def _on_my_assignment(request, pk, action, ok: str):
+    """Run `action(assignment=…, by=…)` on one of her own assignments and answer like every portal action."""
     assignment = _assignment(request, pk)
     try:
-        assignment_release(assignment=assignment, by=request.member)
+        action(assignment=assignment, by=request.member)
     except JourplanError as refused:
         return _outcome(
             request,
@@ -142,39 +141,23 @@ def portal_release(request, pk):
             target="shifts:portal_mine",
             assignment=assignment,
         )
-    return _outcome(
-        request,
-        shift=assignment.shift,
-        kind="mine",
-        ok=_("You have released the shift."),
-        error=None,
-        target="shifts:portal_mine",
-    )
+    return _outcome(request, shift=assignment.shift, kind="mine", ok=ok, error=None, target="shifts:portal_mine")
+
+
+@volunteer_required
+@require_POST
+def portal_release(request, pk):
+    return _on_my_assignment(request, pk, assignment_release, _("You have released the shift."))
 
 
 @volunteer_required
 @require_POST
 def portal_offer(request, pk):
-    assignment = _assignment(request, pk)
-    try:
-        swap_offer(assignment=assignment, by=request.member)
-    except JourplanError as refused:
-        return _outcome(
-            request,
-            shift=assignment.shift,
-            kind="mine",
-            ok="",
-            error=refused,
-            target="shifts:portal_mine",
-            assignment=assignment,
-        )
-    return _outcome(
+    return _on_my_assignment(
         request,
-        shift=assignment.shift,
-        kind="mine",
-        ok=_("Your shift is offered to your colleagues. It stays yours until someone takes it."),
-        error=None,
-        target="shifts:portal_mine",
+        pk,
+        swap_offer,
+        _("Your shift is offered to your colleagues. It stays yours until someone takes it."),
     )
 
 
