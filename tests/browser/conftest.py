@@ -1,0 +1,204 @@
+"""Real-browser journeys (pytest-playwright driving Debian's Chromium) against pytest-django's live_server.
+
+Volunteers are driven at a phone viewport (360×740), coordinators at 1280×800, both with locale sv-SE
+and time zone Europe/Stockholm. Every page a journey visits goes through `Visit.check()`: axe-core finds no
+violation of any impact, the page does not scroll sideways on a phone, nothing is fetched from another host,
+the page's HTML + CSS + JS stay under the transfer budget (gzip-compressed), and a screenshot is saved under
+var/screenshots/ for a person to review.
+"""
+
+import gzip
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+
+from members.middleware import SESSION_KEY
+from tests.conftest import require_service
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+PAGE_BUDGET_BYTES = 150 * 1024
+TAP_TARGET_PX = 44
+# Flags for a closed network: no background fetches to Google, no GPU, root in a container.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """pytest-playwright's launch options: the system Chromium (Playwright cannot download one here)."""
+    require_service(CHROMIUM is not None, "no system Chromium (install Debian's `chromium`)")
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@dataclass
+class Visit:
+    """One browser context (a person on a device) with what it fetched, and the page checks."""
+
+    context: object
+    base_url: str
+    size: str  # "phone" or "desktop"
+    responses: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.page = self.context.new_page()
+        self.page.on("response", self._record)
+
+    def _record(self, response):
+        self.responses.append(response)
+
+    def goto(self, path: str):
+        self.responses.clear()
+        response = self.page.goto(self.base_url + path)
+        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+        return self.page
+
+    def check(self, name: str, *, budget: bool = True):
+        """The checks every visited page must pass; saves var/screenshots/<name>-<size>.png."""
+        page = self.page
+        page.wait_for_load_state("load")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{self.size}.png"), full_page=True)
+        assert_no_axe_violations(page, name)
+        if self.size == "phone":
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"{name}: scrolls sideways on a phone ({width}px wide)"
+        host = urlsplit(self.base_url).netloc
+        foreign = [r.url for r in self.responses if urlsplit(r.url).netloc not in (host, "")]
+        assert not foreign, f"{name}: requests to another host: {foreign}"
+        if budget:
+            total = transferred_bytes(self.responses)
+            assert total < PAGE_BUDGET_BYTES, f"{name}: {total} bytes compressed, budget {PAGE_BUDGET_BYTES}"
+        return page
+
+
+def transferred_bytes(responses) -> int:
+    """HTML + CSS + JS of a page load, gzip-compressed as a production server would send them."""
+    total = 0
+    for response in responses:
+        kind = (response.headers.get("content-type") or "").split(";")[0]
+        if kind in ("text/html", "text/css", "text/javascript", "application/javascript"):
+            if 300 <= response.status < 400:
+                continue  # a redirect has no body to count
+            total += len(gzip.compress(response.body(), compresslevel=6))
+    return total
+
+
+def assert_no_axe_violations(page, name: str):
+    """axe-core (vendored from the npm registry) finds no violation of any impact, contrast included."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    violations = result["violations"]
+    if violations:
+        lines = []
+        for violation in violations:
+            targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
+            lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+        pytest.fail(f"axe on {name}:\n  " + "\n  ".join(lines))
+
+
+def assert_tap_target(locator):
+    """A primary action is at least 44×44 px and touches no other control."""
+    box = locator.bounding_box()
+    assert box, "the control is not visible"
+    assert box["width"] >= TAP_TARGET_PX and box["height"] >= TAP_TARGET_PX, f"too small to tap: {box}"
+    touching = locator.evaluate(
+        """(el) => {
+            const r = el.getBoundingClientRect();
+            const controls = document.querySelectorAll('a, button, input, select, textarea, summary, [role=button]');
+            return [...controls].filter((o) => {
+                if (o === el || el.contains(o) || o.contains(el)) return false;
+                const q = o.getBoundingClientRect();
+                if (q.width === 0 || q.height === 0) return false;
+                return !(q.right < r.left || q.left > r.right || q.bottom < r.top || q.top > r.bottom);
+            }).map((o) => o.outerHTML.slice(0, 80));
+        }"""
+    )
+    assert not touching, f"touches other controls: {touching}"
+
+
+def log_in_context(context, member, base_url: str, *, second_factor: bool = True):
+    """Give a browser context the session of `member` (as tests.conftest.log_in does for the test client)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(getattr(member, "user", member))
+    if second_factor:
+        session = client.session
+        session[SESSION_KEY] = True
+        session.save()
+    host = urlsplit(base_url).hostname
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "domain": host, "path": "/"}])
+
+
+def _context(browser, viewport, **extra):
+    # bypass_csp lets the test inject axe-core; the app's own pages still run under its strict CSP.
+    return browser.new_context(
+        viewport=viewport, locale="sv-SE", timezone_id="Europe/Stockholm", bypass_csp=True, **extra
+    )
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A volunteer's phone: `phone(member)` gives a logged-in Visit; `phone()` an anonymous one."""
+    contexts = []
+
+    def open_phone(member=None, *, javascript: bool = True, second_factor: bool = True):
+        context = _context(browser, PHONE, has_touch=True, is_mobile=True, java_script_enabled=javascript)
+        contexts.append(context)
+        if member is not None:
+            log_in_context(context, member, live_server.url, second_factor=second_factor)
+        return Visit(context=context, base_url=live_server.url, size="phone")
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    """A coordinator's laptop: `desktop(member)` gives a logged-in Visit; `desktop()` an anonymous one."""
+    contexts = []
+
+    def open_desktop(member=None, *, javascript: bool = True, second_factor: bool = True):
+        context = _context(browser, DESKTOP, java_script_enabled=javascript)
+        contexts.append(context)
+        if member is not None:
+            log_in_context(context, member, live_server.url, second_factor=second_factor)
+        return Visit(context=context, base_url=live_server.url, size="desktop")
+
+    yield open_desktop
+    for context in contexts:
+        context.close()
+
+
+def swedish_date_pattern() -> re.Pattern:
+    """ "tis 3 mars 20:00–23:00": weekday, day, month in Swedish, then a time range."""
+    return re.compile(r"(mån|tis|ons|tors|fre|lör|sön) \d{1,2} [a-zåäö]+\.? \d{2}:\d{2}–\d{2}:\d{2}")
