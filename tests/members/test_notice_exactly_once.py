@@ -1,7 +1,6 @@
 """Exactly once (issue 6, point 3): duplicate beat ticks, a retried task and two workers at once never send
 a notice twice. The claim is a conditional UPDATE (pending → sending) before anything is sent."""
 
-import os
 import threading
 import time
 from datetime import timedelta
@@ -13,7 +12,7 @@ from django.utils import timezone
 
 from members import notices, tasks
 from members.models import Notice, NoticeStatus
-from tests.conftest import IN_CI, require_service
+from tests.concurrency import require_postgres
 from tests.factories import MemberFactory
 
 
@@ -142,10 +141,7 @@ def test_two_workers_at_once_send_each_notice_once(organisation):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_on_postgresql(organisation):
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        if IN_CI:
-            pytest.skip("This is CI's SQLite pass; CI's PostgreSQL pass (DATABASE_URL=postgres://…) covers this test")
-        require_service(False, "DATABASE_URL does not point at PostgreSQL; CI runs the suite a second time with it")
+    require_postgres("CI runs the suite a second time with it")
     assert connection.vendor == "postgresql"
     member = MemberFactory(organisation=organisation)
     ids = plan(member, 50)

@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from members import notices
 from members.models import Channel, Notice, NoticeStatus, User
-from tests.conftest import IN_CI, require_service
+from tests.concurrency import require_postgres
+from tests.conftest import require_service
 from tests.factories import MemberFactory
 from tests.test_celery_worker import REDIS_URL as _SMOKE_REDIS_URL  # noqa: F401  (same helpers, own db)
 from tests.test_celery_worker import _redis_reachable, _reset_broker_pools
@@ -112,10 +113,7 @@ def redis_app():
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_batch_sends_nothing_twice_and_loses_nothing(redis_app, organisation, tmp_path):
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        if IN_CI:
-            pytest.skip("This is CI's SQLite pass; CI's PostgreSQL pass (DATABASE_URL=postgres://…) covers this test")
-        require_service(False, "a worker process cannot open pytest's in-memory SQLite: needs DATABASE_URL=postgres")
+    require_postgres("a worker process cannot open pytest's in-memory SQLite")
     from members import tasks
 
     planned = []
