@@ -31,6 +31,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
+from benchmarks._table import record  # noqa: E402
 from members import imports  # noqa: E402
 from members.middleware import SESSION_KEY  # noqa: E402
 from members.models import Member, Organisation, Role, User  # noqa: E402
@@ -105,6 +106,11 @@ def main() -> int:
     results.append(("import preview (dry run)", f"{preview_seconds:.2f}", len(preview.rows), ""))
     results.append(("import confirm", f"{confirm_seconds:.2f}", done.new_count, ""))
     results.append(("import total", f"{preview_seconds + confirm_seconds:.2f}", done.new_count, ""))
+    record(
+        f"members import: {done.new_count} members, preview + confirm",
+        median_ms=(preview_seconds + confirm_seconds) * 1000,
+        note="one run (SQLite)",
+    )
 
     for organisation, coordinator in ((small_org, small_coordinator), (big_org, big_coordinator)):
         count = Member.objects.filter(organisation=organisation).count()
@@ -112,6 +118,8 @@ def main() -> int:
         queries, problem = list_queries(organisation, coordinator)
         seconds = time.perf_counter() - started
         what = f"member list page, {count} members"
+        if queries is not None:
+            record(f"members import: {what}", median_ms=seconds * 1000, queries=queries, note="one request (SQLite)")
         results.append(
             (what, f"{seconds:.2f}" if queries is not None else "-", count, queries if queries is not None else problem)
         )

@@ -33,6 +33,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from benchmarks._table import record  # noqa: E402
 from members.middleware import SESSION_KEY  # noqa: E402
 from members.models import Member, Organisation, Role, User  # noqa: E402
 from shifts.models import Assignment, AssignmentStatus, Line, Shift  # noqa: E402
@@ -206,6 +207,9 @@ def main() -> int:
         print(f"{'what':<36}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")
         for what, (median, p95, queries) in run["results"].items():
             print(f"{what:<36}{median:>10.1f}{p95:>10.1f}{queries:>9}")
+            record(
+                f"rota: {what}", median_ms=median, p95_ms=p95, queries=queries, note=f"{run['total']} shifts (SQLite)"
+            )
         for note in run["notes"]:
             print(f"  note: {note}")
     small, large = runs[3]["results"], runs[6]["results"]

@@ -31,6 +31,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from benchmarks._table import record  # noqa: E402
 from members.middleware import SESSION_KEY  # noqa: E402
 from members.models import Member, Organisation, Role, User  # noqa: E402
 from trainings.models import Course, TrainingRecord  # noqa: E402
@@ -100,6 +101,7 @@ def bench(size: int) -> None:
     for what, fn in ((f"matrix page, {size + 1} members", page), (f"month check, {size + 1}x31x2 lines", month)):
         median, p95, queries, rows = measure(fn)
         print(f"{what:<38}{median:>10.1f}{p95:>10.1f}{queries:>9}{rows:>9}")
+        record(f"trainings: {what}", median_ms=median, p95_ms=p95, queries=queries, note=f"{rows} rows (SQLite)")
 
 
 def main() -> int:
