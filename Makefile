@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test install lint messages bench clean-venv
+.PHONY: run test install lint audit messages bench clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -25,11 +25,16 @@ run: install
 	@echo "Jourplan runs at http://127.0.0.1:8000 — mails are written to var/mail/. Ctrl-C stops all."
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -f Procfile.dev start
 
+# ruff's rule set includes the bandit security rules ("S" in pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install lint
+# Known vulnerabilities of the locked versions; says "NOT CHECKED" for what no reachable source covers.
+audit: $(STAMP)
+	$(PY) scripts/dependency_audit.py
+
+test: install lint audit
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -38,8 +43,18 @@ messages: $(STAMP)
 	flock var/.messages.lock $(PY) manage.py makemessages -l sv --ignore=.venv --ignore=var --ignore=node_modules --no-obsolete
 	$(PY) manage.py compiletranslations
 
+# Every benchmark script (benchmarks/*.py; seed_federation.py is the seeding tool federation_load.py runs), then one
+# table of all their figures. The federation load test needs PostgreSQL and Redis (FEDERATION_DATABASE_URL,
+# FEDERATION_REDIS_URL; see benchmarks/federation_load.py) and prints a line saying so when they are missing.
 bench: install
-	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@mkdir -p var/bench; rm -f var/bench/results.jsonl; failed=""; \
+	for script in benchmarks/[!_]*.py; do \
+	  case $$script in */seed_federation.py) continue;; esac; \
+	  echo "== $$script"; \
+	  BENCH_RESULTS=$(CURDIR)/var/bench/results.jsonl $(PY) $$script || failed="$$failed $$script"; \
+	done; \
+	$(PY) benchmarks/_table.py var/bench/results.jsonl; \
+	if [ -n "$$failed" ]; then echo "benchmarks that failed:$$failed"; exit 1; fi
 
 clean-venv:
 	rm -rf $(VENV)

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "members.middleware.SecondFactorRequiredMiddleware",
+    "members.sessions.SessionAgeByRoleMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,6 +100,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASE_POOL := env.int("DATABASE_POOL", default=0):
+    # psycopg's pool in each process (Django 5.1+): at most DATABASE_POOL connections, shared by the process's
+    # threads; Django returns a connection to the pool after each request, so it cannot be persistent as well.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DATABASE_POOL}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -106,8 +112,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (allauth rate limits and, in production, sessions) -----------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://jourplan")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis outage is a cache miss, not a server error (members/cache.py).
+    CACHES["default"]["BACKEND"] = "members.cache.TolerantRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
 SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+# Coordinators and admins (their session opens the register) are logged out sooner (members/sessions.py).
+COORDINATOR_SESSION_AGE = env.int("COORDINATOR_SESSION_AGE", default=60 * 60 * 2)
 SESSION_SAVE_EVERY_REQUEST = True
 
 # --- Auth ---------------------------------------------------------------------------------------
@@ -140,6 +152,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
+    # Calendar feeds (shifts/feed_views.py): guessing is hopeless (256-bit tokens), and this keeps it so.
+    "calendar_feed": "120/m/ip,30/m/key",
 }
 # Invitation links use allauth's password-reset token; this is how long they stay valid (seconds).
 PASSWORD_RESET_TIMEOUT = env.int("INVITATION_TIMEOUT", default=60 * 60 * 24 * 7)

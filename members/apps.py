@@ -7,4 +7,4 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from . import audit, notices  # noqa: F401  (registers audit models and notice kinds)
+        from . import audit, notices, sessions  # noqa: F401  (audit models, notice kinds, sessions ended on a lost role)

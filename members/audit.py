@@ -20,6 +20,17 @@ auditlog.register(Payment, exclude_fields=["reference", "created_at"])
 auditlog.register(FeeRate)
 
 
+# Rows that belong to one member (member FK) and hold personal data: their audit entries are shown on the
+# admins' audit trail page. Other apps add theirs (members imports neither trainings nor shifts).
+MEMBER_ROWS: list = [Interview, RecordCheck, PledgeSignature, Payment]
+
+
+def register_member_rows(model) -> None:
+    """Show the audit entries of `model` (which has a `member` foreign key) on the admins' audit trail."""
+    if model not in MEMBER_ROWS:
+        MEMBER_ROWS.append(model)
+
+
 def log_export(*, obj, what: str, by: Member | None) -> LogEntry:
     """Record that personal data was exported (ACCESS entry on `obj`, e.g. the member or the shelter)."""
     user = by.user if by is not None else None

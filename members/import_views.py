@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.contrib import messages
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +18,8 @@ from . import imports
 from .access import coordinator_required
 from .audit import log_export
 from .resources import export_filename, members_export
+
+logger = logging.getLogger(__name__)
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -100,6 +105,11 @@ def _confirm(request, kind: str) -> HttpResponse:
         )
     except imports.ImportRefused as refused:
         messages.error(request, refused.message)
+        return redirect(f"members:import_{kind}", shelter=request.organisation.slug)
+    except DatabaseError:
+        # The whole import is one transaction: a write the database refused rolled back every row.
+        logger.exception("Import of %s refused by the database; rolled back", kind)
+        messages.error(request, _("The database did not accept the import, so nothing was imported. Try again."))
         return redirect(f"members:import_{kind}", shelter=request.organisation.slug)
     finally:
         imports.upload_discard(kind=kind, organisation=request.organisation, member=request.member, token=token)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,6 +49,8 @@ def _error_text(error: str) -> str:
 @coordinator_required
 @require_POST
 def notice_retry_view(request, pk: int):
+    # Another shelter's notice (or none) is a 404, like every other object of another shelter.
+    get_object_or_404(Notice.objects.for_organisation(request.organisation).only("pk"), pk=pk)
     if notice_retry(notice_id=pk, organisation=request.organisation):
         messages.success(request, _("The notice will be sent again within a minute."))
     else:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, notice_views, register_views, views
+from . import audit_views, import_views, notice_views, register_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     # Admins.
     path("fees/rates/", register_views.fee_rates, name="fee_rates"),
     path("pledge/texts/", register_views.pledge_texts, name="pledge_texts"),
+    path("audit/", audit_views.audit_trail, name="audit_trail"),
     # The volunteer herself.
     path("me/", register_views.profile, name="profile"),
     path("me/pledge/", register_views.pledge, name="pledge"),

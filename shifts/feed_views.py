@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.core.internal import ratelimit  # the public consume() never limits GET requests
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from members.access import volunteer_required
 
-from .feeds import calendar_token_renew, calendar_token_revoke, line_feed, personal_feed, token_lookup
+from .feeds import calendar_token_renew, calendar_token_revoke, line_feed, personal_feed, token_hash, token_lookup
 from .models import CalendarToken, Line
 
 
@@ -62,7 +63,14 @@ def calendar_revoke(request):
 
 
 def calendar_feed(request, shelter, token):
-    """No login: calendar apps cannot log in. The secret token is the key; an unknown or revoked one is a 404."""
+    """No login: calendar apps cannot log in. The secret token is the key; an unknown or revoked one is a 404.
+    Rate-limited per address and per token (ACCOUNT_RATE_LIMITS["calendar_feed"]): 429 with Retry-After."""
+    if not ratelimit.consume(
+        request, app="allauth.account", action="calendar_feed", key=token_hash(token), limit_get=True
+    ):
+        response = HttpResponse(_("Too many requests. Try again in a minute."), status=429)
+        response["Retry-After"] = "60"
+        return response
     found = token_lookup(token, shelter)
     if found is None:
         raise Http404

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.access import coordinator_required
+from members.audit import log_export
 
 from . import statistics
 
@@ -40,6 +41,7 @@ def statistics_page(request):
 def statistics_csv(request):
     now = timezone.now()
     year = _year(request, now)
+    log_export(obj=request.organisation, what="statistics_csv", by=request.member)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="shifts-{year}.csv"'
     response.write("\ufeff")  # so spreadsheet programs read UTF-8 (å, ä, ö)

@@ -29,6 +29,7 @@ def production_env(tmp_path):
     # Nothing from the test run or the shell may soften the check.
     for name in ("SILENCED_SYSTEM_CHECKS", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "DJANGO_SETTINGS_MODULE"):
         env.pop(name, None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own thread (async.E001)
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
     env.update(
         DEBUG="false",

@@ -2,7 +2,10 @@
 
 from auditlog.registry import auditlog
 
+from members.audit import register_member_rows
+
 from .models import Course, TrainingRecord
 
 auditlog.register(TrainingRecord)
+register_member_rows(TrainingRecord)  # on the admins' audit trail page
 auditlog.register(Course)

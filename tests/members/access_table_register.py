@@ -40,6 +40,7 @@ ACCESS = {
     "members:annual_meeting_csv": coordinator_page(),
     "members:fee_rates": admin_page(),
     "members:pledge_texts": admin_page(),
+    "members:audit_trail": admin_page(),
     "members:profile": volunteer_page(),
     "members:pledge": volunteer_page(),
     "members:my_data": volunteer_page(),

@@ -1,0 +1,142 @@
+"""The admins' audit trail: who changed members' personal data, and who exported it, in her shelter only."""
+
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from .access import admin_required
+from .audit import MEMBER_ROWS
+from .models import FeeRate, Member, Organisation, PledgeText
+
+PAGE_SIZE = 50
+# Rows that belong to the shelter itself (rows that belong to one member: members.audit.MEMBER_ROWS).
+SHELTER_ROWS = (PledgeText, FeeRate)
+
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: _("Created"),
+    LogEntry.Action.UPDATE: _("Changed"),
+    LogEntry.Action.DELETE: _("Deleted"),
+    LogEntry.Action.ACCESS: _("Exported"),
+}
+MASKED = _("changed (not shown)")
+EXPORT_LABELS = {
+    "member list (csv)": _("Member list (CSV)"),
+    "member list (xlsx)": _("Member list (Excel)"),
+    "annual_meeting_csv": _("Annual meeting list (CSV)"),
+    "my_data_page": _("Her own data (page)"),
+    "my_data_json": _("Her own data (JSON)"),
+    "training_matrix_csv": _("Training matrix (CSV)"),
+    "statistics_csv": _("Shift statistics (CSV)"),
+}
+
+
+def audit_entries_for(organisation: Organisation):
+    """Audit entries about the shelter, its members and their register rows, newest first."""
+    types = ContentType.objects.get_for_models(Organisation, Member, *MEMBER_ROWS, *SHELTER_ROWS)
+    members = Member.objects.filter(organisation=organisation).values("pk")
+    about = Q(content_type=types[Organisation], object_id=organisation.pk) | Q(
+        content_type=types[Member], object_id__in=members
+    )
+    for model in MEMBER_ROWS:
+        about |= Q(
+            content_type=types[model],
+            object_id__in=model.objects.filter(member__organisation=organisation).values("pk"),
+        )
+    for model in SHELTER_ROWS:
+        about |= Q(
+            content_type=types[model], object_id__in=model.objects.filter(organisation=organisation).values("pk")
+        )
+    return LogEntry.objects.filter(about).select_related("content_type").order_by("-timestamp", "-pk")
+
+
+def _concrete_field(model, name: str):
+    try:
+        field = model._meta.get_field(name)
+    except (FieldDoesNotExist, AttributeError):
+        return None
+    return field if field.concrete else None
+
+
+def _changes(entry: LogEntry) -> list[tuple[str, str, str]]:
+    """What an update changed, field by field. Masked fields (contact data, notes) say only that they changed:
+    even the masked value would show part of a phone number or an address."""
+    if entry.action != LogEntry.Action.UPDATE:
+        return []
+    model = entry.content_type.model_class()
+    masked = set(auditlog.get_model_fields(model).get("mask_fields") or []) if auditlog.contains(model) else set()
+    rows = []
+    for name, values in sorted((entry.changes or {}).items()):
+        field = _concrete_field(model, name)
+        if field is None or not isinstance(values, list | tuple) or len(values) != 2:
+            continue
+        if name in masked:
+            rows.append((field.verbose_name, "", MASKED))
+            continue
+        choices = {str(key): label for key, label in (field.flatchoices or [])}
+        old, new = (choices.get(str(value), value) for value in values)
+        rows.append((field.verbose_name, "" if old == "None" else old, "" if new == "None" else new))
+    return rows
+
+
+def _whose_rows(entries) -> dict[tuple[int, int], str]:
+    """The member a row (interview, payment, training record…) belongs to, for the entries of one page: one
+    query per kind of row on the page (at most len(MEMBER_ROWS)), whatever the number of entries."""
+    wanted: dict = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        if model in MEMBER_ROWS and entry.object_id is not None:
+            wanted.setdefault(model, set()).add(entry.object_id)
+    whose = {}
+    for model, ids in wanted.items():
+        content_type_id = ContentType.objects.get_for_model(model).pk
+        for pk, first, last in model.objects.filter(pk__in=ids).values_list(
+            "pk", "member__first_name", "member__last_name"
+        ):
+            whose[(content_type_id, pk)] = f"{first} {last}".strip()
+    return whose
+
+
+@admin_required
+def audit_trail(request):
+    entries = audit_entries_for(request.organisation).only(
+        "pk",
+        "timestamp",
+        "action",
+        "object_id",
+        "object_repr",
+        "changes",
+        "additional_data",
+        "actor_id",
+        "content_type",
+    )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = list(page.object_list)
+    actor_ids = {entry.actor_id for entry in entries if entry.actor_id}
+    names = {
+        user_id: f"{first} {last}".strip()
+        for user_id, first, last in Member.objects.filter(
+            organisation=request.organisation, user_id__in=actor_ids
+        ).values_list("user_id", "first_name", "last_name")
+    }
+    whose = _whose_rows(entries)
+    rows = []
+    for entry in entries:
+        export = (entry.additional_data or {}).get("export") if entry.action == LogEntry.Action.ACCESS else None
+        rows.append(
+            {
+                "entry": entry,
+                "action": ACTION_LABELS.get(entry.action, entry.get_action_display()),
+                "actor": names.get(entry.actor_id, _("Someone outside the shelter")) if entry.actor_id else _("System"),
+                "export": EXPORT_LABELS.get(export, export) if export else "",
+                "whose": whose.get((entry.content_type_id, entry.object_id), ""),
+                "changes": [] if export else _changes(entry),
+            }
+        )
+    return render(request, "members/audit_trail.html", {"page": page, "rows": rows})

@@ -1,0 +1,75 @@
+"""The access table again, with another shelter's ids: every URL that names an object answers 404 when the
+object belongs to another shelter, whoever asks (a 403 or a 200 would confirm that it exists)."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+
+from members.models import Role
+from tests.access import FORBIDDEN
+from tests.conftest import log_in
+from tests.factories import MemberFactory, OrganisationFactory
+from tests.test_access_table import ACCESS, TABLES
+
+pytestmark = pytest.mark.django_db
+
+
+def _world(organisation, other):
+    return SimpleNamespace(
+        organisation=organisation,
+        other_organisation=other,
+        volunteer=MemberFactory(organisation=organisation, role=Role.VOLUNTEER),
+        coordinator=MemberFactory(organisation=organisation, role=Role.COORDINATOR),
+        admin=MemberFactory(organisation=organisation, role=Role.ADMIN),
+        other_shelter=MemberFactory(organisation=other, role=Role.COORDINATOR),
+    )
+
+
+@pytest.fixture
+def worlds():
+    """Two shelters, each with the objects every access table makes: ours and theirs."""
+    ours, theirs = OrganisationFactory(slug="var-jour"), OrganisationFactory(slug="deras-jour")
+    our_world, their_world = _world(ours, theirs), _world(theirs, ours)
+    for table in TABLES:
+        table.populate(our_world)
+        table.populate(their_world)
+    return our_world, their_world
+
+
+def test_every_object_url_is_404_with_another_shelters_ids(client, worlds):
+    ours, theirs = worlds
+    object_urls = sorted(name for name, rule in ACCESS.items() if rule.kwargs(ours))
+    assert len(object_urls) >= 25  # the member register, trainings, rota, portal, notices and feeds
+    wrong = []
+    for name in object_urls:
+        rule = ACCESS[name]
+        # Our shelter's address, their object's id (or token).
+        url = reverse(name, kwargs={"shelter": ours.organisation.slug, **rule.kwargs(theirs)}) + rule.query
+        for role in ("volunteer", "coordinator", "admin"):
+            log_in(client, getattr(ours, role))
+            status = getattr(client, rule.method)(url).status_code
+            # A role too low for the page is refused before any object is looked up; that says nothing.
+            expected = FORBIDDEN if getattr(rule, role) == FORBIDDEN else 404
+            if status != expected:
+                wrong.append(f"{name} as {role}: {status}, expected {expected}")
+            client.logout()
+        if name == "shifts:calendar_feed":  # the token is the key: nobody is logged in
+            status = client.get(url).status_code
+            if status != 404:
+                wrong.append(f"{name} anonymous: {status}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_their_objects_are_still_reachable_in_their_own_shelter(client, worlds):
+    """The check above is not vacuous: the same ids work for the other shelter's own admin."""
+    _ours, theirs = worlds
+    reachable = 0
+    for name, rule in sorted(ACCESS.items()):
+        if not rule.kwargs(theirs) or rule.admin == FORBIDDEN:
+            continue
+        url = reverse(name, kwargs={"shelter": theirs.organisation.slug, **rule.kwargs(theirs)}) + rule.query
+        log_in(client, theirs.admin)
+        assert getattr(client, rule.method)(url).status_code == rule.admin, name
+        reachable += 1
+    assert reachable >= 20

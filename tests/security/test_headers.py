@@ -1,0 +1,61 @@
+"""Security headers, asserted on real responses of the production settings (DEBUG=False, in a subprocess so
+config.settings does not see a test run)."""
+
+import json
+
+import pytest
+
+from tests.test_deploy_check import _explain, _manage, production_env
+
+PROBE = """
+import json
+from django.test import Client
+client = Client()
+answers = {}
+for path in ("/accounts/login/", "/healthz", "/ingen-jour/"):
+    response = client.get(path, secure=True, HTTP_HOST="jourplan.example.org")
+    answers[path] = {"status": response.status_code, "headers": dict(response.headers)}
+    answers[path]["cookies"] = {
+        name: {"secure": bool(morsel["secure"]), "httponly": bool(morsel["httponly"])}
+        for name, morsel in response.cookies.items()
+    }
+plain = client.get("/accounts/login/", HTTP_HOST="jourplan.example.org")
+answers["http"] = {"status": plain.status_code, "location": plain.headers.get("Location", "")}
+print(json.dumps(answers))
+"""
+
+
+@pytest.fixture(scope="module")
+def answers(tmp_path_factory):
+    env = production_env.__wrapped__(tmp_path_factory.mktemp("production"))
+    migrated = _manage(env, "migrate", "--noinput", "-v", "0")
+    assert migrated.returncode == 0, _explain(migrated)
+    result = _manage(env, "shell", "-c", PROBE)
+    assert result.returncode == 0, _explain(result)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_every_response_carries_the_security_headers(answers):
+    for path in ("/accounts/login/", "/healthz", "/ingen-jour/"):
+        headers = {name.lower(): value for name, value in answers[path]["headers"].items()}
+        assert headers["strict-transport-security"] == "max-age=31536000; includeSubDomains; preload", path
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert headers["referrer-policy"] == "same-origin", path
+        assert headers["x-frame-options"] == "DENY", path
+        assert headers["cross-origin-opener-policy"] == "same-origin", path
+        csp = dict((directive.split(" ", 1) + [""])[:2] for directive in headers["content-security-policy"].split("; "))
+        assert csp["default-src"] == "'self'", path
+        assert csp["script-src"] == "'self'" and csp["style-src"] == "'self'", path  # no inline script or style
+        assert csp["frame-ancestors"] == "'none'" and csp["object-src"] == "'none'", path
+        assert csp["base-uri"] == "'none'" and csp["form-action"] == "'self'", path
+
+
+def test_the_login_page_is_served_and_plain_http_is_sent_to_https(answers):
+    assert answers["/accounts/login/"]["status"] == 200
+    assert answers["http"]["status"] == 301
+    assert answers["http"]["location"] == "https://jourplan.example.org/accounts/login/"
+
+
+def test_cookies_are_sent_over_https_only(answers):
+    cookies = answers["/accounts/login/"]["cookies"]
+    assert cookies["csrftoken"]["secure"] is True
