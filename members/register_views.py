@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from .access import admin_required, coordinator_required, volunteer_required
 from .audit import log_export
 from .errors import JourplanError
+from .export_labels import field_label, field_value, section_label
 from .forms import (
     FeeRateForm,
     InterviewForm,
@@ -33,6 +34,7 @@ from .forms import (
 from .gdpr import member_erase, member_export
 from .models import FeeRate, Member, MemberStatus, Payment, PledgeText, may_see_contact_data
 from .onboarding import current_pledge
+from .resources import neutralise_formula
 from .services import (
     MEMBER_SELF_EDITABLE_FIELDS,
     fee_rate_set,
@@ -302,8 +304,8 @@ def annual_meeting_csv(request):
     for member, payment in rows:
         writer.writerow(
             [
-                member.last_name,
-                member.first_name,
+                neutralise_formula(member.last_name),
+                neutralise_formula(member.first_name),
                 member.get_membership_type_display(),
                 payment.paid_on.isoformat() if payment else "",
             ]
@@ -414,17 +416,21 @@ def _plain(value) -> str:
 def _readable_blocks(title, value) -> list[dict]:
     """Turn the export (dicts and lists of plain values) into titled blocks of (key, value) records."""
     if isinstance(value, dict):
-        scalars = [(key, _plain(item)) for key, item in value.items() if not isinstance(item, dict | list)]
+        scalars = [
+            (field_label(key), _plain(field_value(key, item)))
+            for key, item in value.items()
+            if not isinstance(item, dict | list)
+        ]
         blocks = [{"title": title, "records": [scalars]}] if scalars else []
         for key, item in value.items():
             if isinstance(item, dict | list):
-                blocks.extend(_readable_blocks(SECTION_TITLES.get(key, key), item))
+                blocks.extend(_readable_blocks(SECTION_TITLES.get(key) or section_label(key), item))
         return blocks
     if isinstance(value, list):
         records = []
         for item in value:
             if isinstance(item, dict):
-                records.append([(key, _plain(v)) for key, v in item.items()])
+                records.append([(field_label(key), _plain(field_value(key, v))) for key, v in item.items()])
             else:
                 records.append([("", _plain(item))])
         return [{"title": title, "records": records}]
@@ -437,7 +443,7 @@ def my_data(request):
     log_export(obj=request.member, what="my_data_page", by=request.member)
     blocks = []
     for name, section in data.items():
-        blocks.extend(_readable_blocks(SECTION_TITLES.get(name, name), section))
+        blocks.extend(_readable_blocks(SECTION_TITLES.get(name) or section_label(name), section))
     return render(request, "members/my_data.html", {"blocks": blocks})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.utils.text import capfirst  # explicit labels, capitalised like the model fields' labels
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, MemberStatus
@@ -68,7 +69,7 @@ class LineForm(forms.ModelForm):
 
 class PatternForm(forms.ModelForm):
     weekdays = forms.TypedMultipleChoiceField(
-        label=_("weekdays"), choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
+        label=capfirst(_("weekdays")), choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
@@ -104,8 +105,8 @@ class PatternForm(forms.ModelForm):
 
 
 class GenerateForm(forms.Form):
-    start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("until"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=capfirst(_("from")), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=capfirst(_("until")), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
@@ -118,17 +119,17 @@ class GenerateForm(forms.Form):
 class ShiftForm(forms.Form):
     """A one-off shift (a summer chat evening)."""
 
-    line = forms.ModelChoiceField(label=_("line"), queryset=Line.objects.none())
-    day = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label=_("starts"), widget=forms.TimeInput(attrs={"type": "time"}))
+    line = forms.ModelChoiceField(label=capfirst(_("line")), queryset=Line.objects.none())
+    day = forms.DateField(label=capfirst(_("date")), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label=capfirst(_("starts")), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(
-        label=_("ends"),
+        label=capfirst(_("ends")),
         widget=forms.TimeInput(attrs={"type": "time"}),
         help_text=_("An end at or before the start means the next day."),
     )
-    min_volunteers = forms.IntegerField(label=_("minimum volunteers"), min_value=1, max_value=50)
-    max_volunteers = forms.IntegerField(label=_("maximum volunteers"), min_value=1, max_value=50)
-    note = forms.CharField(label=_("note"), max_length=200, required=False)
+    min_volunteers = forms.IntegerField(label=capfirst(_("minimum volunteers")), min_value=1, max_value=50)
+    max_volunteers = forms.IntegerField(label=capfirst(_("maximum volunteers")), min_value=1, max_value=50)
+    note = forms.CharField(label=capfirst(_("note")), max_length=200, required=False)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,9 +150,9 @@ class ShiftForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("volunteer"), queryset=Member.objects.none())
+    member = forms.ModelChoiceField(label=capfirst(_("volunteer")), queryset=Member.objects.none())
     reason = forms.CharField(
-        label=_("reason for overriding the rules"),
+        label=capfirst(_("reason for overriding the rules")),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only needed when you assign her despite a rule."),

@@ -286,6 +286,9 @@ def open_page(member: Member, now: datetime) -> OpenPage:
         for o in offers
         if not refusals.reasons(o.assignment.shift, check_capacity=False)
     ]
+    # A full shift a colleague offers her is shown once, as the offer: "take over", not "join the queue".
+    offered = {card.shift.pk for card in offer_cards}
+    cards = [card for card in cards if not (card.full and card.shift.pk in offered)]
     return OpenPage(cards=cards, blocked=blocked, offers=offer_cards)
 
 

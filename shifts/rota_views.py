@@ -59,7 +59,12 @@ def _rota_shifts(request, start: date, end: date, line: Line | None):
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=Assignment.objects.confirmed().select_related("member").only("shift_id", "member__first_name"),
+                # Ordered by shift_id, not the default ("shift" → the shift's start), which joins every shift of
+                # the federation into this query; the prefetch groups by shift anyway.
+                queryset=Assignment.objects.confirmed()
+                .select_related("member")
+                .only("shift_id", "member__first_name")
+                .order_by("shift_id", "created_at", "pk"),
                 to_attr="confirmed_list",
             )
         )
@@ -223,7 +228,7 @@ def rota_assign(request, pk):
     shift = get_object_or_404(_shifts(request).select_related("line"), pk=pk)
     form = AssignForm(request.POST, organisation=request.organisation)
     if not form.is_valid():
-        return _shift_page(request, shift, form, status=400)
+        return _shift_page(request, shift, form, status=200 if request.htmx else 400)
     member = form.cleaned_data["member"]
     override = "override" in request.POST
     try:
@@ -231,7 +236,8 @@ def rota_assign(request, pk):
             shift=shift, member=member, by=request.member, override=override, reason=form.cleaned_data["reason"]
         )
     except SignupRefused as refused:
-        return _shift_page(request, shift, form, refusals=refused.messages, status=409)
+        # htmx swaps only 2xx answers; a plain POST gets 409 Conflict with the same page and its warning.
+        return _shift_page(request, shift, form, refusals=refused.messages, status=200 if request.htmx else 409)
     except JourplanError as error:
         messages.error(request, error.message)
         return redirect("shifts:rota_shift", shelter=request.organisation.slug, pk=shift.pk)

@@ -7,4 +7,4 @@ class TrainingsConfig(AppConfig):
     verbose_name = _("Trainings")
 
     def ready(self):
-        from . import audit, notices, signals  # noqa: F401  (audit registration, notice kinds, new-shelter catalogue)
+        from . import audit, gdpr, notices, signals  # noqa: F401  (audit, GDPR export, notice kinds, new-shelter catalogue)

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.access import coordinator_required, volunteer_required
+from members.audit import log_export
 from members.models import Member
+from members.resources import neutralise_formula
 
 from . import imports
 from .forms import (
@@ -294,6 +296,7 @@ def matrix(request):
 def matrix_csv(request):
     """The matrix as CSV (names only, no contact data: an export must never carry a protected address)."""
     _form, on, courses, rows, _required, _line = _matrix(request)
+    log_export(obj=request.organisation, what="training_matrix_csv", by=request.member)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="utbildningar-{on.isoformat()}.csv"'
     response.write("\ufeff")
@@ -306,7 +309,7 @@ def matrix_csv(request):
             if standing.expires_on:
                 text = f"{text} ({_('valid until')} {standing.expires_on.isoformat()})"
             cells.append(text)
-        writer.writerow([row["member"].full_name, *cells])
+        writer.writerow([neutralise_formula(row["member"].full_name), *cells])
     return response
 
 

@@ -8,7 +8,6 @@ var/screenshots/ for a person to review.
 """
 
 import gzip
-import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -20,9 +19,6 @@ from django.conf import settings
 
 from members.middleware import SESSION_KEY
 from tests.conftest import require_service
-
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -40,14 +36,33 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=sv-SE",  # date and time inputs follow the browser language, not the page
 ]
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
+    """Browser tests run last: once pytest-playwright's session-wide browser is up, its event loop lives in
+    the main thread, and Django refuses synchronous ORM calls from there (the browser tests allow them)."""
+    browser_tests = []
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.django_db(transaction=True))
+            browser_tests.append(item)
+    moved = set(browser_tests)
+    items[:] = [item for item in items if item not in moved] + browser_tests
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _orm_beside_playwright():
+    """Playwright's sync API runs an event loop in the test's thread; the test's own ORM calls are still
+    synchronous. Set from the first browser test to the end of the run (browser tests run last): session-wide,
+    because the session's browser starts before the test database is created and stays up until after the
+    last test's database flush, both of which a function-scoped setting would miss."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -65,12 +80,18 @@ class Visit:
     base_url: str
     size: str  # "phone" or "desktop"
     responses: list = field(default_factory=list)
+    javascript: bool = True
 
     def __post_init__(self):
         self.page = self.context.new_page()
         self.page.on("response", self._record)
 
     def _record(self, response):
+        # A new document in the tab (a link followed, a form posted) starts a new page load: what the
+        # previous page fetched no longer counts, and its bodies are gone.
+        request = response.request
+        if request.is_navigation_request() and request.frame == self.page.main_frame:
+            self.responses.clear()
         self.responses.append(response)
 
     def goto(self, path: str):
@@ -85,7 +106,10 @@ class Visit:
         page.wait_for_load_state("load")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{self.size}.png"), full_page=True)
-        assert_no_axe_violations(page, name)
+        if self.javascript:
+            assert_no_axe_violations(page, name)
+        else:
+            assert_no_axe_violations_without_javascript(page, name)
         if self.size == "phone":
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], f"{name}: scrolls sideways on a phone ({width}px wide)"
@@ -120,7 +144,27 @@ def assert_no_axe_violations(page, name: str):
         for violation in violations:
             targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
             lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+            # What axe measured on the first element (e.g. the contrast ratio and colours), to fix it fast.
+            lines.append("    " + " ".join(violation["nodes"][0].get("failureSummary", "").split()))
         pytest.fail(f"axe on {name}:\n  " + "\n  ".join(lines))
+
+
+def assert_no_axe_violations_without_javascript(page, name: str):
+    """axe needs JavaScript. With it off, axe checks a copy of the page's HTML, scripts stripped so the DOM is
+    the one a visitor without JavaScript gets, in a JavaScript tab of the same size (styles from the same server)."""
+    html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.DOTALL | re.IGNORECASE)
+    url = page.url
+    context = _context(page.context.browser, page.viewport_size)
+    try:
+        copy = context.new_page()
+        copy.route(
+            lambda each: each == url, lambda route: route.fulfill(status=200, body=html, content_type="text/html")
+        )
+        copy.goto(url)
+        assert copy.title() == page.title(), f"{name}: the copy for axe is not the page"
+        assert_no_axe_violations(copy, name)
+    finally:
+        context.close()
 
 
 def assert_tap_target(locator):
@@ -175,7 +219,7 @@ def phone(browser, live_server):
         contexts.append(context)
         if member is not None:
             log_in_context(context, member, live_server.url, second_factor=second_factor)
-        return Visit(context=context, base_url=live_server.url, size="phone")
+        return Visit(context=context, base_url=live_server.url, size="phone", javascript=javascript)
 
     yield open_phone
     for context in contexts:
@@ -192,7 +236,7 @@ def desktop(browser, live_server):
         contexts.append(context)
         if member is not None:
             log_in_context(context, member, live_server.url, second_factor=second_factor)
-        return Visit(context=context, base_url=live_server.url, size="desktop")
+        return Visit(context=context, base_url=live_server.url, size="desktop", javascript=javascript)
 
     yield open_desktop
     for context in contexts:

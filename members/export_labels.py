@@ -1,0 +1,102 @@
+"""Words for the keys of a member's data export, for the "My data" page (the JSON download keeps the keys).
+
+A key without a label here (a section another app registers later) is shown with its underscores as spaces."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+FIELD_LABELS = {
+    # Profile
+    "shelter": _("Shelter"),
+    "first_name": _("First name"),
+    "last_name": _("Last name"),
+    "email": _("E-mail address"),
+    "phone": _("Phone"),
+    "postal_address": _("Postal address"),
+    "notes": _("Notes"),
+    "language": _("Language"),
+    "role": _("Role"),
+    "status": _("Status"),
+    "membership_type": _("Membership type"),
+    "member_since": _("Member since"),
+    "status_changed_on": _("Status changed on"),
+    "left_on": _("Left on"),
+    "protected_identity": _("Protected identity"),
+    "share_phone": _("Shows your phone number to co-volunteers"),
+    "notice_channel": _("Messages by"),
+    "login": _("Login"),
+    "created_at": _("Added to the register"),
+    # Onboarding, fees, messages, audit trail
+    "held_on": _("Held on"),
+    "recorded_at": _("Recorded"),
+    "version": _("Version"),
+    "signed_at": _("Signed"),
+    "seen_on": _("Seen on"),
+    "valid_until": _("Valid until"),
+    "year": _("Year"),
+    "amount": _("Amount"),
+    "paid_on": _("Paid on"),
+    "method": _("Method"),
+    "reference": _("Reference"),
+    "kind": _("Kind"),
+    "date": _("Date"),
+    "timestamp": _("When"),
+    "action": _("Action"),
+    "changed_fields": _("Changed fields"),
+    # Shifts
+    "starts": _("Starts"),
+    "ends": _("Ends"),
+    "line": pgettext_lazy("support line", "Line"),
+    "hours": _("Hours"),
+    "cancelled": _("Cancelled shift"),
+    # Trainings
+    "course": _("Course"),
+    "completed_on": _("Completed on"),
+    "source": _("Source"),
+    "session_starts": _("Session starts"),
+    "signed_up_at": _("Signed up on"),
+}
+
+SECTION_LABELS = {
+    "shifts": _("Shifts"),
+    "records": _("Completed trainings"),
+    "session_signups": _("Sign-ups for training sessions"),
+}
+
+
+def field_label(key: str) -> str:
+    if not key:
+        return ""
+    return str(FIELD_LABELS.get(key) or key.replace("_", " ").capitalize())
+
+
+def section_label(key: str) -> str:
+    return str(SECTION_LABELS.get(key) or key.replace("_", " ").capitalize())
+
+
+def field_value(key: str, value):
+    """A stored code in words (her role, status…) and an ISO time as local "2026-03-03 20:00"."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    from .models import Member
+
+    if key == "changed_fields" and isinstance(value, list):
+        return [field_label(name) for name in value]
+    if key == "kind" and isinstance(value, str):
+        from .notices import KIND_LABELS
+
+        return KIND_LABELS.get(value, value)
+    if isinstance(value, str) and key in _CHOICE_FIELDS:
+        return dict(Member._meta.get_field(key).flatchoices).get(value, value)
+    if isinstance(value, str) and "T" in value:
+        try:
+            moment = parse_datetime(value)
+        except ValueError:
+            moment = None
+        if moment is not None and timezone.is_aware(moment):
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return value
+
+
+_CHOICE_FIELDS = {"role", "status", "membership_type", "notice_channel", "language"}
