@@ -27,9 +27,13 @@ print(json.dumps(answers))
 
 @pytest.fixture(scope="module")
 def answers(tmp_path_factory):
-    env = production_env.__wrapped__(tmp_path_factory.mktemp("production"))
-    migrated = _manage(env, "migrate", "--noinput", "-v", "0")
-    assert migrated.returncode == 0, _explain(migrated)
+    where = tmp_path_factory.mktemp("production")
+    env = production_env.__wrapped__(where)
+    # As a deploy does: the pages need the hashed static files' manifest (a fresh clone has none).
+    env["STATIC_ROOT"] = str(where / "static")
+    for step in (("migrate", "--noinput", "-v", "0"), ("collectstatic", "--noinput", "-v", "0")):
+        done = _manage(env, *step)
+        assert done.returncode == 0, _explain(done)
     result = _manage(env, "shell", "-c", PROBE)
     assert result.returncode == 0, _explain(result)
     return json.loads(result.stdout.strip().splitlines()[-1])
