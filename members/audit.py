@@ -7,8 +7,23 @@ from __future__ import annotations
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from django.utils.translation import gettext_lazy as _
 
 from .models import FeeRate, Interview, Member, Organisation, Payment, PledgeSignature, PledgeText, RecordCheck
+
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: _("Created"),
+    LogEntry.Action.UPDATE: _("Changed"),
+    LogEntry.Action.DELETE: _("Deleted"),
+    LogEntry.Action.ACCESS: _("Exported"),
+}
+# Stable words for the actions in a member's data download (the page shows ACTION_LABELS in her language).
+ACTION_CODES = {
+    LogEntry.Action.CREATE: "created",
+    LogEntry.Action.UPDATE: "changed",
+    LogEntry.Action.DELETE: "deleted",
+    LogEntry.Action.ACCESS: "exported",
+}
 
 auditlog.register(Member, mask_fields=["email", "phone", "postal_address", "notes"], exclude_fields=["updated_at"])
 auditlog.register(Organisation)

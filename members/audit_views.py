@@ -12,19 +12,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from .access import admin_required
-from .audit import MEMBER_ROWS
+from .audit import ACTION_LABELS, MEMBER_ROWS
 from .models import FeeRate, Member, Organisation, PledgeText
 
 PAGE_SIZE = 50
 # Rows that belong to the shelter itself (rows that belong to one member: members.audit.MEMBER_ROWS).
 SHELTER_ROWS = (PledgeText, FeeRate)
 
-ACTION_LABELS = {
-    LogEntry.Action.CREATE: _("Created"),
-    LogEntry.Action.UPDATE: _("Changed"),
-    LogEntry.Action.DELETE: _("Deleted"),
-    LogEntry.Action.ACCESS: _("Exported"),
-}
 MASKED = _("changed (not shown)")
 EXPORT_LABELS = {
     "member list (csv)": _("Member list (CSV)"),

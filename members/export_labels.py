@@ -64,6 +64,16 @@ SECTION_LABELS = {
 }
 
 
+# Stored codes in words, by key: {"method": {"swish": "Swish", …}}. Other apps add theirs
+# (`register_value_labels`), since members imports neither trainings nor shifts.
+_VALUE_LABELS: dict[str, dict] = {}
+
+
+def register_value_labels(key: str, labels) -> None:
+    """Show the values of `key` in the data export by these labels (a dict or Django choices)."""
+    _VALUE_LABELS[key] = dict(labels)
+
+
 def field_label(key: str) -> str:
     if not key:
         return ""
@@ -87,6 +97,8 @@ def field_value(key: str, value):
         from .notices import KIND_LABELS
 
         return KIND_LABELS.get(value, value)
+    if isinstance(value, str) and key in _VALUE_LABELS:
+        return _VALUE_LABELS[key].get(value, value)
     if isinstance(value, str) and key in _CHOICE_FIELDS:
         return dict(Member._meta.get_field(key).flatchoices).get(value, value)
     if isinstance(value, str) and "T" in value:
@@ -100,3 +112,14 @@ def field_value(key: str, value):
 
 
 _CHOICE_FIELDS = {"role", "status", "membership_type", "notice_channel", "language"}
+
+
+def _register_members_values() -> None:
+    from .audit import ACTION_CODES, ACTION_LABELS
+    from .models import PaymentMethod
+
+    register_value_labels("method", PaymentMethod.choices)
+    register_value_labels("action", {code: ACTION_LABELS[action] for action, code in ACTION_CODES.items()})
+
+
+_register_members_values()

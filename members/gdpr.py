@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .audit import ACTION_CODES
 from .errors import JourplanError
 from .models import Interview, Member, MemberStatus, Notice, Payment, PledgeSignature, RecordCheck
 
@@ -119,7 +120,11 @@ def member_export(member: Member) -> dict:
             for n in Notice.objects.filter(recipient=member).order_by("due_at", "pk")
         ],
         "audit_log": [
-            {"timestamp": _iso(e.timestamp), "action": e.get_action_display(), "changed_fields": sorted(e.changes_dict)}
+            {
+                "timestamp": _iso(e.timestamp),
+                "action": ACTION_CODES.get(e.action, str(e.action)),
+                "changed_fields": sorted(e.changes_dict),
+            }
             for e in _member_audit_entries(member).order_by("timestamp")
         ],
     }

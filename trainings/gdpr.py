@@ -3,10 +3,11 @@ her training records and her sign-ups for sessions are data about her, so "My da
 
 from __future__ import annotations
 
+from members.export_labels import register_value_labels
 from members.gdpr import register_export_section
 from members.models import Member
 
-from .models import SessionSignup, TrainingRecord
+from .models import RecordSource, SessionSignup, TrainingRecord
 
 
 def export_trainings(member: Member) -> dict:
@@ -35,3 +36,4 @@ def export_trainings(member: Member) -> dict:
 
 
 register_export_section("trainings", export_trainings)
+register_value_labels("source", RecordSource.choices)

@@ -100,3 +100,32 @@ def test_portal_asks_her_to_sign_a_new_pledge(volunteer_client, volunteer, organ
     assert "Läs och skriv under" in volunteer_client.get(portal).content.decode()
     volunteer_client.post(url("pledge", organisation), {"pledge_text": pledge.pk})
     assert "Läs och skriv under" not in volunteer_client.get(portal).content.decode()
+
+
+def test_my_data_shows_stored_codes_in_words_and_the_download_keeps_the_codes(
+    volunteer_client, volunteer, organisation
+):
+    from datetime import date
+
+    from members.models import Payment, PaymentMethod
+    from trainings.models import Course, RecordSource, TrainingRecord
+
+    Payment.objects.create(
+        organisation=organisation, member=volunteer, year=2026, amount=200, paid_on=date(2026, 3, 1),
+        method=PaymentMethod.BANKGIRO,
+    )  # fmt: skip
+    course = Course.objects.filter(organisation=organisation).first()
+    TrainingRecord.objects.create(
+        member=volunteer, course=course, completed_on=date(2026, 2, 1), source=RecordSource.EXTERNAL
+    )
+    volunteer.phone = "+46701234567"
+    volunteer.save()  # an audit entry: "changed"
+
+    data = json.loads(volunteer_client.get(url("my_data_json", organisation)).content)
+    assert data["payments"][0]["method"] == "bankgiro"
+    assert data["trainings"]["records"][0]["source"] == "external"
+    assert {entry["action"] for entry in data["audit_log"]} >= {"changed"}
+
+    page = volunteer_client.get(url("my_data", organisation)).content.decode()
+    assert "Bankgiro" in page and "Externt intyg" in page and "Ändrad" in page
+    assert "bankgiro" not in page and "external" not in page
