@@ -10,6 +10,10 @@
  *    text; the status is also announced through a polite live region.
  *  - <select data-autosubmit> submits its form on change.
  *  - <form data-confirm="Are you sure?"> asks confirm() before submitting.
+ *  - After htmx replaces the part of the page that held the focus (a shift card,
+ *    the main area), focus moves to what replaced it: its warning (role=alert)
+ *    if any, else the new part itself, so keyboard and screen-reader users are
+ *    not sent back to the top of the page.
  */
 (function () {
   'use strict';
@@ -111,4 +115,32 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  var focusHome = null;
+  doc.addEventListener('htmx:beforeSwap', function (event) {
+    var target = event.detail && event.detail.target;
+    focusHome = null;
+    if (target && target.contains(doc.activeElement)) {
+      focusHome = { id: target.id, parent: target.parentNode, before: target.previousElementSibling };
+    }
+  });
+
+  doc.addEventListener('htmx:afterSettle', function () {
+    var home = focusHome;
+    focusHome = null;
+    if (!home || (doc.activeElement && doc.activeElement !== doc.body && doc.contains(doc.activeElement))) {
+      return;
+    }
+    var fresh = home.id ? doc.getElementById(home.id) : null;
+    if (!fresh && home.parent && doc.contains(home.parent)) {
+      fresh = home.before && home.before.parentNode === home.parent
+        ? home.before.nextElementSibling : home.parent.firstElementChild;
+    }
+    if (!fresh) { return; }
+    var spot = fresh.querySelector('[role="alert"]') || fresh;
+    if (!spot.hasAttribute('tabindex') && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(spot.tagName)) {
+      spot.setAttribute('tabindex', '-1');
+    }
+    spot.focus();
+  });
 })();

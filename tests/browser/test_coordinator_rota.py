@@ -144,4 +144,7 @@ def test_a_volunteer_is_assigned_with_the_keyboard_alone(desktop, organisation, 
     page.keyboard.press("Enter")
     page.get_by_role("status").filter(has_text="är med på passet").wait_for()
     assert Assignment.objects.filter(shift=shift, member=volunteer).exists()
+    # htmx replaced the main area under her focus: focus stays in it instead of going back to the top.
+    page.wait_for_function("document.activeElement !== document.body")
+    assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280  # no sideways scrolling on a laptop

@@ -197,3 +197,7 @@ def test_she_can_take_a_shift_with_the_keyboard_alone(phone, organisation, volun
     page.keyboard.press("Enter")
     page.get_by_text("Passet är ditt.").wait_for()
     assert Assignment.objects.active().filter(member=volunteer, shift=shift).exists()
+    # The card was replaced under her focus: focus moves to the new card (a screen reader reads "Passet är
+    # ditt."), not back to the top of the page.
+    page.wait_for_function("document.activeElement !== document.body")
+    assert "Passet är ditt." in page.evaluate("document.activeElement.closest('li').textContent")
