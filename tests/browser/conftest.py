@@ -10,6 +10,7 @@ var/screenshots/ for a person to review.
 import gzip
 import re
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -209,38 +210,38 @@ def _context(browser, viewport, **extra):
     )
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    """A volunteer's phone: `phone(member)` gives a logged-in Visit; `phone()` an anonymous one."""
+@contextmanager
+def _devices(browser, live_server, size: str, viewport: dict, **device):
+    """Yields `open(member=None, *, javascript=True, second_factor=True)` → a Visit on this device; closes
+    every context it opened afterwards."""
     contexts = []
 
-    def open_phone(member=None, *, javascript: bool = True, second_factor: bool = True):
-        context = _context(browser, PHONE, has_touch=True, is_mobile=True, java_script_enabled=javascript)
+    def open_device(member=None, *, javascript: bool = True, second_factor: bool = True):
+        context = _context(browser, viewport, java_script_enabled=javascript, **device)
         contexts.append(context)
         if member is not None:
             log_in_context(context, member, live_server.url, second_factor=second_factor)
-        return Visit(context=context, base_url=live_server.url, size="phone", javascript=javascript)
+        return Visit(context=context, base_url=live_server.url, size=size, javascript=javascript)
 
-    yield open_phone
-    for context in contexts:
-        context.close()
+    try:
+        yield open_device
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A volunteer's phone: `phone(member)` gives a logged-in Visit; `phone()` an anonymous one."""
+    with _devices(browser, live_server, "phone", PHONE, has_touch=True, is_mobile=True) as open_phone:
+        yield open_phone
 
 
 @pytest.fixture
 def desktop(browser, live_server):
     """A coordinator's laptop: `desktop(member)` gives a logged-in Visit; `desktop()` an anonymous one."""
-    contexts = []
-
-    def open_desktop(member=None, *, javascript: bool = True, second_factor: bool = True):
-        context = _context(browser, DESKTOP, java_script_enabled=javascript)
-        contexts.append(context)
-        if member is not None:
-            log_in_context(context, member, live_server.url, second_factor=second_factor)
-        return Visit(context=context, base_url=live_server.url, size="desktop", javascript=javascript)
-
-    yield open_desktop
-    for context in contexts:
-        context.close()
+    with _devices(browser, live_server, "desktop", DESKTOP) as open_desktop:
+        yield open_desktop
 
 
 def swedish_date_pattern() -> re.Pattern:
