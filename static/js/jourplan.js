@@ -10,6 +10,8 @@
  *    text; the status is also announced through a polite live region.
  *  - <select data-autosubmit> submits its form on change.
  *  - <form data-confirm="Are you sure?"> asks confirm() before submitting.
+ *  - On a phone the navigation strip scrolls sideways; the current page's link
+ *    is scrolled into view on load.
  *  - After htmx replaces the part of the page that held the focus (a shift card,
  *    the main area), focus moves to what replaced it: its warning (role=alert)
  *    if any, else the new part itself, so keyboard and screen-reader users are
@@ -115,6 +117,11 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  var current = doc.querySelector('.site-nav a[aria-current="page"]');
+  if (current && current.scrollIntoView) {
+    current.scrollIntoView({ block: 'nearest', inline: 'center' });
+  }
 
   var focusHome = null;
   doc.addEventListener('htmx:beforeSwap', function (event) {

@@ -17,4 +17,7 @@ def test_her_most_used_links_show_on_a_phone_and_the_rest_are_reachable(phone, o
     profile.scroll_into_view_if_needed()
     profile.click()
     page.get_by_role("heading", name="Min profil").wait_for()
+    # On the new page the strip has scrolled so that the current page's link shows.
+    box = page.get_by_role("navigation").first.get_by_role("link", name="Min profil", exact=True).bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360, f"Min profil is off screen: {box}"
     visit.check("volunteer-profile")
