@@ -78,6 +78,17 @@ def test_a_coordinator_builds_generates_staffs_and_publishes_a_month(desktop, or
         month_badges = page.locator(".calendar-month .badge-under")
         assert month_badges.count() >= 1
         assert set(month_badges.all_inner_texts()) == {"Underbemannat"}
+        # ... on one line, inside their day's box; in a narrow 800 px window they wrap but still stay inside.
+        assert all(box["height"] < 24 for box in (b.bounding_box() for b in month_badges.all())), "badge wraps"
+        for width in (1280, 800):
+            page.set_viewport_size({"width": width, "height": 800})
+            spill = page.evaluate(
+                """() => [...document.querySelectorAll('.calendar-day .badge')].filter((badge) =>
+                    badge.getBoundingClientRect().right > badge.closest('.calendar-day').getBoundingClientRect().right
+                ).length"""
+            )
+            assert spill == 0, f"{spill} staffing badges stick out of their day at {width} px"
+        page.set_viewport_size({"width": 1280, "height": 800})
 
     # Assign Vera, who lacks the basic training: a warning lists the rule, then "assign anyway" with a reason.
     page = visit.goto(reverse("shifts:rota_gaps", kwargs={"shelter": slug}) + "?weeks=5")
