@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
 
+from .imports import MEMBER_COLUMNS as MEMBER_FILE_COLUMNS
 from .models import Member, MembershipType, MemberStatus, Organisation, Payment, PaymentMethod, Role
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -21,6 +22,12 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def _plain(name: str) -> Field:
     return Field(attribute=name, column_name=name, widget=widgets.Widget())
+
+
+# The member file's columns (members.imports describes them): the import reads every one, the export writes
+# them all but protected identity, which never leaves Jourplan in a file.
+IMPORTED_FIELDS = tuple(column.field for column in MEMBER_FILE_COLUMNS)
+EXPORTED_FIELDS = tuple(name for name in IMPORTED_FIELDS if name != "protected_identity")
 
 
 class _CheckedRowsResource(resources.ModelResource):
@@ -66,19 +73,7 @@ class MemberImportResource(_CheckedRowsResource):
 
     class Meta:
         model = Member
-        fields = (
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "postal_address",
-            "language",
-            "role",
-            "status",
-            "member_since",
-            "membership_type",
-            "protected_identity",
-        )
+        fields = IMPORTED_FIELDS
         import_id_fields = ("email",)
         skip_unchanged = True
         report_skipped = True
@@ -171,25 +166,12 @@ class MemberExportResource(resources.ModelResource):
 
     class Meta:
         model = Member
-        fields = (
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "postal_address",
-            "language",
-            "role",
-            "status",
-            "member_since",
-            "membership_type",
-        )
+        fields = EXPORTED_FIELDS
 
     def __init__(self, *, organisation: Organisation):
         super().__init__()
         self.organisation = organisation
-        from .imports import MEMBER_COLUMNS
-
-        labels = {column.field: str(column.label) for column in MEMBER_COLUMNS}
+        labels = {column.field: str(column.label) for column in MEMBER_FILE_COLUMNS}
         for name, export_field in self.fields.items():
             export_field.column_name = labels[name]
 
