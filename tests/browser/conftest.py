@@ -37,7 +37,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--lang=sv-SE",  # date and time inputs follow the browser language, not the page
 ]
 
 
@@ -113,7 +112,22 @@ class Visit:
             assert_no_axe_violations_without_javascript(page, name)
         if self.size == "phone":
             width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= PHONE["width"], f"{name}: scrolls sideways on a phone ({width}px wide)"
+            if width > PHONE["width"]:
+                wide = page.evaluate(
+                    """(limit) => {
+                        const clipped = (el) => {
+                            for (let up = el.parentElement; up; up = up.parentElement) {
+                                if (!['visible', ''].includes(getComputedStyle(up).overflowX)) return true;
+                            }
+                            return false;
+                        };
+                        return [...document.querySelectorAll('body *')]
+                            .filter((el) => el.getBoundingClientRect().right > limit + 0.5 && !clipped(el))
+                            .map((el) => el.outerHTML.slice(0, 120));
+                    }""",
+                    PHONE["width"],
+                )
+                pytest.fail(f"{name}: scrolls sideways on a phone ({width}px wide); too wide: {wide[:5]}")
         host = urlsplit(self.base_url).netloc
         foreign = [r.url for r in self.responses if urlsplit(r.url).netloc not in (host, "")]
         assert not foreign, f"{name}: requests to another host: {foreign}"
