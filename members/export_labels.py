@@ -89,8 +89,6 @@ def field_value(key: str, value):
     from django.utils import timezone
     from django.utils.dateparse import parse_datetime
 
-    from .models import Member
-
     if key == "changed_fields" and isinstance(value, list):
         return [field_label(name) for name in value]
     if key == "kind" and isinstance(value, str):
@@ -99,8 +97,6 @@ def field_value(key: str, value):
         return KIND_LABELS.get(value, value)
     if isinstance(value, str) and key in _VALUE_LABELS:
         return _VALUE_LABELS[key].get(value, value)
-    if isinstance(value, str) and key in _CHOICE_FIELDS:
-        return dict(Member._meta.get_field(key).flatchoices).get(value, value)
     if isinstance(value, str) and "T" in value:
         try:
             moment = parse_datetime(value)
@@ -111,13 +107,12 @@ def field_value(key: str, value):
     return value
 
 
-_CHOICE_FIELDS = {"role", "status", "membership_type", "notice_channel", "language"}
-
-
 def _register_members_values() -> None:
     from .audit import ACTION_CODES, ACTION_LABELS
-    from .models import PaymentMethod
+    from .models import Member, PaymentMethod
 
+    for name in ("role", "status", "membership_type", "notice_channel", "language"):
+        register_value_labels(name, Member._meta.get_field(name).flatchoices)
     register_value_labels("method", PaymentMethod.choices)
     register_value_labels("action", {code: ACTION_LABELS[action] for action, code in ACTION_CODES.items()})
 
