@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from .access import admin_required
 from .audit import ACTION_LABELS, MEMBER_ROWS
 from .models import FeeRate, Member, Organisation, PledgeText
+from .params import page_param
 
 PAGE_SIZE = 50
 # Rows that belong to the shelter itself (rows that belong to one member: members.audit.MEMBER_ROWS).
@@ -110,7 +111,7 @@ def audit_trail(request):
         "actor_id",
         "content_type",
     )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(entries, PAGE_SIZE).get_page(page_param(request))
     entries = list(page.object_list)
     actor_ids = {entry.actor_id for entry in entries if entry.actor_id}
     names = {

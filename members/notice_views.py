@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from .access import coordinator_required
 from .models import Notice, NoticeStatus
 from .notices import STALE_CLAIM_REASON, kind_label, notice_retry
+from .params import page_param
 
 PAGE_SIZE = 100
 LISTED_STATUSES = (NoticeStatus.FAILED, NoticeStatus.PENDING, NoticeStatus.SENDING)
@@ -35,7 +36,7 @@ def notice_list(request):
         )
         .order_by("status", "due_at", "pk")
     )
-    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(notices, PAGE_SIZE).get_page(page_param(request))
     rows = [(notice, kind_label(notice.kind), _error_text(notice.last_error)) for notice in page.object_list]
     return render(request, "members/notices_list.html", {"page": page, "rows": rows, "failed": NoticeStatus.FAILED})
 

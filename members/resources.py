@@ -17,8 +17,6 @@ from import_export.fields import Field
 from .imports import MEMBER_COLUMNS as MEMBER_FILE_COLUMNS
 from .models import Member, MembershipType, MemberStatus, Organisation, Payment, PaymentMethod, Role
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _plain(name: str) -> Field:
     return Field(attribute=name, column_name=name, widget=widgets.Widget())
@@ -143,13 +141,6 @@ class PaymentImportResource(_CheckedRowsResource):
         instance.organisation = self.organisation
 
 
-def neutralise_formula(value):
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 class MemberExportResource(resources.ModelResource):
     """The member list for coordinators: protected members' contact data is left blank."""
 
@@ -209,14 +200,11 @@ class MemberExportResource(resources.ModelResource):
         return str(MembershipType(member.membership_type).label)
 
 
-def members_export(*, organisation: Organisation, file_format: str) -> bytes:
-    """The shelter's member list as CSV (semicolon, UTF-8 with BOM, as Swedish Excel reads it) or XLSX."""
+def members_export(*, organisation: Organisation) -> tuple[list[str], list[tuple]]:
+    """The shelter's member list as a header and rows, for the export writer (members.exports), which
+    neutralises formulas and writes CSV (semicolon, UTF-8 with BOM, as Swedish Excel reads it) or XLSX."""
     dataset = MemberExportResource(organisation=organisation).export()
-    for index, row in enumerate(list(dataset)):
-        dataset[index] = tuple(neutralise_formula(value) for value in row)
-    if file_format == "xlsx":
-        return dataset.export("xlsx")
-    return ("\ufeff" + dataset.export("csv", delimiter=";")).encode("utf-8")
+    return list(dataset.headers), list(dataset)
 
 
 def export_filename(*, file_format: str, today: date) -> str:
@@ -229,5 +217,4 @@ __all__ = [
     "PaymentImportResource",
     "PaymentMethod",
     "members_export",
-    "neutralise_formula",
 ]

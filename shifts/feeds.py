@@ -87,7 +87,9 @@ def _calendar(name: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//Jourplan//Jourplan//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    # A name saved before line breaks were refused (members.validators.single_line) must not break the feed:
+    # icalendar refuses a raw line break in this property.
+    calendar.add("x-wr-calname", " ".join(name.splitlines()))
     return calendar
 
 

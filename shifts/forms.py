@@ -9,6 +9,7 @@ from django.utils.text import capfirst  # explicit labels, capitalised like the 
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, MemberStatus
+from members.validators import single_line
 from trainings.models import Course
 
 from .generation import wall_clock
@@ -129,7 +130,7 @@ class ShiftForm(forms.Form):
     )
     min_volunteers = forms.IntegerField(label=capfirst(_("minimum volunteers")), min_value=1, max_value=50)
     max_volunteers = forms.IntegerField(label=capfirst(_("maximum volunteers")), min_value=1, max_value=50)
-    note = forms.CharField(label=capfirst(_("note")), max_length=200, required=False)
+    note = forms.CharField(label=capfirst(_("note")), max_length=200, required=False, validators=[single_line])
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.db.models import Case, Count, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, Organisation
+from members.validators import single_line
 
 
 class LineKind(models.TextChoices):
@@ -39,7 +40,7 @@ class Line(models.Model):
     """A support line (phone, chat, …) with its requirements and default staffing."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="lines")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[single_line])
     kind = models.CharField(_("kind"), max_length=20, choices=LineKind.choices, default=LineKind.PHONE)
     colour = models.PositiveSmallIntegerField(
         _("colour"), choices=COLOUR_CHOICES, default=1, help_text=_("Shown as the line's colour in the rota.")
@@ -195,7 +196,7 @@ class Shift(models.Model):
     min_volunteers = models.PositiveSmallIntegerField(_("minimum volunteers"))
     max_volunteers = models.PositiveSmallIntegerField(_("maximum volunteers"))
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[single_line])
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ShiftQuerySet.as_manager()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from members.access import coordinator_required
 from members.errors import JourplanError
+from members.params import int_param, month_param, pk_param, week_param
 
 from .forms import AssignForm, GenerateForm, LineForm, PatternForm, ShiftForm
 from .generation import pattern_update, shifts_generate, wall_clock
@@ -93,10 +94,10 @@ def _by_day(request, shifts) -> dict[date, list[Shift]]:
 
 
 def _chosen_line(request) -> Line | None:
-    pk = request.GET.get("line", "")
-    if not pk.isdigit():
+    pk = pk_param(request, "line")
+    if pk is None:
         return None
-    return get_object_or_404(_lines(request), pk=int(pk))
+    return get_object_or_404(_lines(request), pk=pk)
 
 
 def _rota_context(request, line, **extra):
@@ -113,11 +114,7 @@ def _rota_context(request, line, **extra):
 @in_shelter_time
 def rota_month(request):
     today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    first = month_param(request, today.replace(day=1))
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     grid_start = first - timedelta(days=first.weekday())
     grid_end = last + timedelta(days=6 - last.weekday())
@@ -150,10 +147,7 @@ def rota_month(request):
 @in_shelter_time
 def rota_week(request):
     today = timezone.localdate()
-    try:
-        chosen = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        chosen = today
+    chosen = week_param(request, today)
     monday = chosen - timedelta(days=chosen.weekday())
     line = _chosen_line(request)
     by_day = _by_day(request, _rota_shifts(request, monday, monday + timedelta(days=6), line))
@@ -177,8 +171,7 @@ def rota_week(request):
 @in_shelter_time
 def rota_gaps(request):
     """Under-staffed shifts in the next N weeks."""
-    weeks = request.GET.get("weeks", "")
-    weeks = min(int(weeks), 52) if weeks.isdigit() and int(weeks) > 0 else 4
+    weeks = int_param(request, "weeks", 4, lo=1, hi=52, clamp=True)
     now = timezone.now()
     line = _chosen_line(request)
     shifts = (

@@ -123,29 +123,16 @@ def inactive_volunteers(organisation: Organisation, now: datetime) -> list[tuple
     return [(member, member.last_shift) for member in members]
 
 
-def csv_cell(value) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or a tab/CR) gets a leading apostrophe."""
-    text = str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
-
-
 def statistics_csv_rows(organisation: Organisation, year: int, now: datetime) -> list[list[str]]:
+    """The rows of the statistics export, raw: the export writer (members.exports) neutralises them."""
     rows = []
     for volunteer in hours_per_volunteer(organisation, year, now):
         for month, (shifts, hours) in enumerate(volunteer.month_cells(), start=1):
             if shifts:
-                rows.append([csv_cell(volunteer.name), str(year), str(month), str(shifts), f"{hours:.2f}"])
-        rows.append([csv_cell(volunteer.name), str(year), "", str(volunteer.shifts), f"{volunteer.hours:.2f}"])
+                rows.append([volunteer.name, str(year), str(month), str(shifts), f"{hours:.2f}"])
+        rows.append([volunteer.name, str(year), "", str(volunteer.shifts), f"{volunteer.hours:.2f}"])
     return rows
 
 
 def current_year(organisation: Organisation, now: datetime | None = None) -> int:
     return (now or timezone.now()).astimezone(organisation.zone).year
-
-
-def parse_year(value: str | None, default: int) -> int:
-    if value and value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return default

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.access import coordinator_required
-from members.audit import log_export
+from members.exports import export_response
+from members.params import year_param
 
 from . import statistics
 
 
 def _year(request, now) -> int:
-    return statistics.parse_year(request.GET.get("year"), statistics.current_year(request.organisation, now))
+    return year_param(request, statistics.current_year(request.organisation, now))
 
 
 @coordinator_required
@@ -41,11 +39,11 @@ def statistics_page(request):
 def statistics_csv(request):
     now = timezone.now()
     year = _year(request, now)
-    log_export(obj=request.organisation, what="statistics_csv", by=request.member)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="shifts-{year}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8 (å, ä, ö)
-    writer = csv.writer(response)
-    writer.writerow([_("Volunteer"), _("Year"), _("Month"), _("Shifts"), _("Hours")])
-    writer.writerows(statistics.statistics_csv_rows(request.organisation, year, now))
-    return response
+    return export_response(
+        request,
+        what="statistics_csv",
+        filename=f"shifts-{year}.csv",
+        header=[_("Volunteer"), _("Year"), _("Month"), _("Shifts"), _("Hours")],
+        rows=statistics.statistics_csv_rows(request.organisation, year, now),
+        delimiter=",",
+    )

@@ -52,8 +52,8 @@ def test_the_access_table_names_no_url_that_does_not_exist():
     assert set(ACCESS) - project_url_names() == set()
 
 
-@pytest.fixture
-def world(db):
+def build_world() -> SimpleNamespace:
+    """Two shelters, the four roles, and the objects every access table's populate() makes."""
     organisation = OrganisationFactory(slug="tillgang")
     other = OrganisationFactory(slug="annan-tillgang")
     world = SimpleNamespace(
@@ -67,6 +67,11 @@ def world(db):
     for table in TABLES:
         table.populate(world)
     return world
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
 
 
 def _url(name, rule, world):

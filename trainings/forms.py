@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import Member, Organisation
+from members.params import PkMultipleChoiceField
 
 from .models import Course, TrainingSession
 
@@ -74,7 +75,7 @@ class RecordForm(forms.Form):
 
 
 class MatrixFilterForm(forms.Form):
-    courses = forms.ModelMultipleChoiceField(
+    courses = PkMultipleChoiceField(
         label=_("Required courses"),
         queryset=Course.objects.none(),
         required=False,

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, Organisation
+from members.validators import single_line
 
 
 def add_months(start: date, months: int) -> date:
@@ -28,7 +29,7 @@ class CourseQuerySet(models.QuerySet):
 
 class Course(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="courses")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     description = models.TextField(_("description"), blank=True)
     validity_months = models.PositiveSmallIntegerField(
         _("valid for (months)"), null=True, blank=True, help_text=_("Leave empty when the training does not expire.")
@@ -67,8 +68,10 @@ class TrainingSession(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("course"))
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
-    place = models.CharField(_("place"), max_length=200, help_text=_("For example an address or “digitalt”."))
-    trainer = models.CharField(_("trainer"), max_length=200, blank=True)
+    place = models.CharField(
+        _("place"), max_length=200, validators=[single_line], help_text=_("For example an address or “digitalt”.")
+    )
+    trainer = models.CharField(_("trainer"), max_length=200, blank=True, validators=[single_line])
     capacity = models.PositiveSmallIntegerField(_("places"))
     attendance_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
 

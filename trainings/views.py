@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 from functools import wraps
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.access import coordinator_required, volunteer_required
-from members.audit import log_export
+from members.exports import export_response
+from members.imports import MAX_BYTES
 from members.models import Member
-from members.resources import neutralise_formula
+from members.request_limits import accepts_upload
 
 from . import imports
 from .forms import (
@@ -296,24 +295,24 @@ def matrix(request):
 def matrix_csv(request):
     """The matrix as CSV (names only, no contact data: an export must never carry a protected address)."""
     _form, on, courses, rows, _required, _line = _matrix(request)
-    log_export(obj=request.organisation, what="training_matrix_csv", by=request.member)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="utbildningar-{on.isoformat()}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Member"), *[c.name for c in courses]])
-    for row in rows:
-        cells = []
-        for _course, standing in row["cells"]:
-            text = standing.state.label
-            if standing.expires_on:
-                text = f"{text} ({_('valid until')} {standing.expires_on.isoformat()})"
-            cells.append(text)
-        writer.writerow([neutralise_formula(row["member"].full_name), *cells])
-    return response
+
+    def cell(standing) -> str:
+        text = standing.state.label
+        if standing.expires_on:
+            text = f"{text} ({_('valid until')} {standing.expires_on.isoformat()})"
+        return text
+
+    return export_response(
+        request,
+        what="training_matrix_csv",
+        filename=f"utbildningar-{on.isoformat()}.csv",
+        header=[_("Member"), *[course.name for course in courses]],
+        rows=[[row["member"].full_name, *[cell(standing) for _course, standing in row["cells"]]] for row in rows],
+    )
 
 
 # -- coordinator: import ------------------------------------------------------------------------------
+@accepts_upload(MAX_BYTES)
 @coordinator_required
 def records_import_page(request):
     """Upload → preview (with line-numbered errors) → confirm; the import is all or nothing."""

@@ -14,10 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from members.exports import FORMULA_PREFIXES, neutralise_formula
 from members.models import Role
-from members.resources import FORMULA_PREFIXES, neutralise_formula
 from members.services import payment_record
-from shifts.statistics import csv_cell
 from tests.factories import MemberFactory
 from tests.shifts.factories import make_line, make_shift, put_on
 from trainings.models import Course, TrainingRecord
@@ -101,6 +100,6 @@ def test_every_export_is_recorded_with_who_did_it(admin_client_member, admin_mem
 @settings(max_examples=50, deadline=None)
 @given(text=st.text(max_size=40))
 def test_neutralised_cells_never_start_a_formula_and_lose_nothing(text):
-    for cell in (neutralise_formula(text), csv_cell(text)):
-        assert not cell.startswith(FORMULA_PREFIXES)
-        assert cell in (text, "'" + text)
+    cell = neutralise_formula(text)
+    assert not cell.startswith(FORMULA_PREFIXES)
+    assert cell in (text, "'" + text)
