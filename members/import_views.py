@@ -16,15 +16,11 @@ from django.views.decorators.http import require_POST
 
 from . import imports
 from .access import coordinator_required
-from .audit import log_export
+from .exports import export_response
+from .request_limits import accepts_upload
 from .resources import export_filename, members_export
 
 logger = logging.getLogger(__name__)
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 class ImportUploadForm(forms.Form):
@@ -71,9 +67,7 @@ def _upload(request, kind: str) -> HttpResponse:
     if not form.is_valid():
         return _upload_page(request, kind, form)
     content = form.cleaned_data["file"].read()
-    preview = imports.import_preview(
-        kind=kind, organisation=request.organisation, content=content, actor=request.member
-    )
+    preview = imports.import_preview(kind=kind, organisation=request.organisation, content=content, by=request.member)
     token = None
     if not preview.has_errors:
         token = imports.upload_store(
@@ -95,13 +89,17 @@ def _upload(request, kind: str) -> HttpResponse:
 
 def _confirm(request, kind: str) -> HttpResponse:
     token = request.POST.get("token", "")
-    content = imports.upload_load(kind=kind, organisation=request.organisation, member=request.member, token=token)
+    try:
+        content = imports.upload_load(kind=kind, organisation=request.organisation, member=request.member, token=token)
+    except imports.UploadExpired as expired:
+        messages.error(request, expired.message)
+        return redirect(f"members:import_{kind}", shelter=request.organisation.slug)
     if content is None:
         messages.error(request, _("The uploaded file is no longer available. Upload it again."))
         return redirect(f"members:import_{kind}", shelter=request.organisation.slug)
     try:
         preview = imports.import_confirm(
-            kind=kind, organisation=request.organisation, content=content, actor=request.member
+            kind=kind, organisation=request.organisation, content=content, by=request.member
         )
     except imports.ImportRefused as refused:
         messages.error(request, refused.message)
@@ -117,6 +115,7 @@ def _confirm(request, kind: str) -> HttpResponse:
     return redirect("members:member_list", shelter=request.organisation.slug)
 
 
+@accepts_upload(imports.MAX_BYTES)
 @coordinator_required
 def import_members(request):
     return _upload(request, imports.MEMBERS)
@@ -128,6 +127,7 @@ def import_members_confirm(request):
     return _confirm(request, imports.MEMBERS)
 
 
+@accepts_upload(imports.MAX_BYTES)
 @coordinator_required
 def import_payments(request):
     return _upload(request, imports.PAYMENTS)
@@ -140,13 +140,15 @@ def import_payments_confirm(request):
 
 
 def _export(request, file_format: str) -> HttpResponse:
-    content = members_export(organisation=request.organisation, file_format=file_format)
-    log_export(obj=request.organisation, what=f"member list ({file_format})", by=request.member)
-    filename = export_filename(file_format=file_format, today=timezone.localdate(timezone=request.organisation.zone))
-    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    header, rows = members_export(organisation=request.organisation)
+    return export_response(
+        request,
+        what=f"member list ({file_format})",
+        filename=export_filename(file_format=file_format, today=timezone.localdate(timezone=request.organisation.zone)),
+        header=header,
+        rows=rows,
+        file_format=file_format,
+    )
 
 
 @coordinator_required
