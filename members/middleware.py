@@ -12,8 +12,14 @@ from .models import Member, MemberStatus, Role
 
 SESSION_KEY = "jourplan_second_factor"
 # Paths a person who still owes a second factor may reach: allauth's own pages (login, logout, TOTP
-# setup, re-authentication), the language switch, static files and the health check.
-ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz")
+# setup, re-authentication), the language switch, static files and the health check. Whole path segments
+# only: a shelter's pages live at /<slug>/, and a slug such as "healthz-jour" must not pass for /healthz.
+ALLOWED_SECTIONS = ("/accounts/", "/i18n/", "/static/")
+ALLOWED_PATHS = frozenset({"/healthz"})
+
+
+def second_factor_may_wait(path: str) -> bool:
+    return path in ALLOWED_PATHS or path.startswith(ALLOWED_SECTIONS)
 
 
 def needs_second_factor(user) -> bool:
@@ -55,7 +61,7 @@ class SecondFactorRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not request.path.startswith(ALLOWED_PREFIXES)
+            and not second_factor_may_wait(request.path_info)
             and not session_has_second_factor(request)
             and needs_second_factor(user)
         ):
