@@ -90,18 +90,18 @@ def main() -> int:
 
     small_org, small_coordinator = shelter_with_coordinator("liten")
     content = member_csv(SMALL - 1, "liten")
-    imports.import_confirm(kind=imports.MEMBERS, organisation=small_org, content=content)
+    imports.import_confirm(kind=imports.MEMBERS, organisation=small_org, content=content, by=small_coordinator)
 
     big_org, big_coordinator = shelter_with_coordinator("stor")
     content = member_csv(SIZE, "stor")
     started = time.perf_counter()
-    preview = imports.import_preview(kind=imports.MEMBERS, organisation=big_org, content=content)
+    preview = imports.import_preview(kind=imports.MEMBERS, organisation=big_org, content=content, by=big_coordinator)
     preview_seconds = time.perf_counter() - started
     if preview.has_errors:
         print("The generated file has errors:", *preview.lines()[:10], sep="\n  ")
         return 1
     started = time.perf_counter()
-    done = imports.import_confirm(kind=imports.MEMBERS, organisation=big_org, content=content)
+    done = imports.import_confirm(kind=imports.MEMBERS, organisation=big_org, content=content, by=big_coordinator)
     confirm_seconds = time.perf_counter() - started
     results.append(("import preview (dry run)", f"{preview_seconds:.2f}", len(preview.rows), ""))
     results.append(("import confirm", f"{confirm_seconds:.2f}", done.new_count, ""))

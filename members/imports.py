@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import os
+import posixpath
 import re
 import secrets
 import time
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from xml.parsers import expat
 
 import phonenumbers
 import tablib
@@ -33,14 +36,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .errors import JourplanError
-from .models import Member, MembershipType, MemberStatus, Organisation, Payment, PaymentMethod, Role
+from .models import (
+    Member,
+    MembershipType,
+    MemberStatus,
+    Organisation,
+    Payment,
+    PaymentMethod,
+    Role,
+    may_see_contact_data,
+)
+from .rank import CONTACT_FIELDS, RankRefused, check_changes, grantable_roles, may_manage
+from .validators import single_line
 
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
 UPLOAD_DIR = Path(settings.BASE_DIR) / "var" / "imports"
-UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+# A stored upload lives as long as its preview: an hour, then the coordinator uploads it again.
+UPLOAD_MAX_AGE_SECONDS = 3600
 
 MEMBERS = "members"
 PAYMENTS = "payments"
@@ -198,14 +213,236 @@ def _too_many_rows() -> ImportFileError:
     )
 
 
+# --- Bounding a workbook before openpyxl reads it ---------------------------------------------------
+# An XLSX is a zip of XML parts, and a 2 MB upload can unpack to gigabytes. openpyxl pads every row to the
+# width the sheet's <dimension> claims, loads the shared strings whole, builds a full tree of every other
+# part it reads, and lets a malformed part raise from deep inside. So the zip's directory and every XML part
+# are checked here first, streamed through expat (no tree is built): sizes, element counts, the dimension,
+# the rows and the cells of each row. Only a workbook that fits is handed to openpyxl.
+
+MAX_COLUMNS = 100
+XLSX_MAX_PARTS = 1_000
+XLSX_MAX_UNPACKED_BYTES = 48 * 1024 * 1024
+# The worksheets and the shared strings, which openpyxl streams (a 10,000-row member list is 5-10 MB each).
+XLSX_MAX_STREAMED_PART_BYTES = 16 * 1024 * 1024
+# 10,000 rows of 15 cells are about 460,000 elements; at this cap, empty shared strings peak near 200 MB.
+XLSX_MAX_STREAMED_PART_ELEMENTS = 1_000_000
+# Every other part, which openpyxl parses into a tree of objects (styles, workbook, relationships…).
+XLSX_MAX_TREE_PART_BYTES = 2 * 1024 * 1024
+XLSX_MAX_TREE_PART_ELEMENTS = 20_000
+
+_SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_CONTENT_TYPES_PART = "[Content_Types].xml"
+_SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_WORKBOOK_TYPES = (  # in the order openpyxl looks for them
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+)
+# Parts openpyxl always parses into a tree, whatever a relationship says they are.
+_TREE_PARTS = frozenset(
+    {_CONTENT_TYPES_PART, "xl/workbook.xml", "xl/styles.xml", "docProps/core.xml", "docProps/custom.xml"}
+)
+_CELL_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+# A password-protected workbook is not a zip but an OLE compound file, as is the old .xls format.
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _unreadable_xlsx() -> ImportFileError:
+    return ImportFileError(_("The file could not be read as an Excel workbook (.xlsx)."))
+
+
+def _protected_workbook() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The file is password protected or in the old Excel format (.xls). Remove the password, or save it "
+            "as an Excel workbook (.xlsx) or as CSV, and upload it again."
+        )
+    )
+
+
+def _too_large_workbook() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The workbook is too large once unpacked. Copy only the sheet to import into a new workbook, or "
+            "save it as CSV, and upload it again."
+        )
+    )
+
+
+def _too_wide_sheet() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The sheet has more than %(columns)s columns. Delete the empty columns to the right of the data, or "
+            "save the sheet as CSV, and upload it again."
+        )
+        % {"columns": MAX_COLUMNS}
+    )
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _cell_position(reference: str) -> tuple[int, int]:
+    """(column, row) of a reference such as "B12"; a reference openpyxl could not read is refused."""
+    match = _CELL_REFERENCE.fullmatch(reference.strip())
+    if match is None:
+        raise _unreadable_xlsx()
+    return _column_number(match.group(1)), int(match.group(2))
+
+
+class _PartScan:
+    """One XML part streamed through expat: counts its elements and refuses a sheet too wide or too long."""
+
+    def __init__(self, max_elements: int):
+        self.max_elements = max_elements
+        self.elements = 0
+        self.rows = 0
+        self.cells_in_row = 0
+        self.overrides: list[tuple[str, str]] = []  # (part name, content type) from [Content_Types].xml
+        self.defaults: list[str] = []  # default content types from [Content_Types].xml
+        self.relationships: list[tuple[str, str, str]] = []  # (type, target, target mode) from a .rels part
+        self.parser = expat.ParserCreate(namespace_separator=" ")
+        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        self.parser.StartElementHandler = self._start
+        self.parser.StartDoctypeDeclHandler = self._refuse
+        self.parser.EntityDeclHandler = self._refuse
+
+    def _refuse(self, *args):
+        # A workbook part never declares a DOCTYPE or entities; they only serve entity expansion.
+        raise _unreadable_xlsx()
+
+    def _start(self, name: str, attributes: dict) -> None:
+        self.elements += 1
+        if self.elements > self.max_elements:
+            raise _too_large_workbook()
+        namespace, _separator, local = name.rpartition(" ")
+        if local == "Override":
+            self.overrides.append((attributes.get("PartName", ""), attributes.get("ContentType", "")))
+        elif local == "Default":
+            self.defaults.append(attributes.get("ContentType", ""))
+        elif local == "Relationship":
+            self.relationships.append(
+                (attributes.get("Type", ""), attributes.get("Target", ""), attributes.get("TargetMode", ""))
+            )
+        if namespace != _SHEET_NS:
+            return
+        if local == "c":
+            self.cells_in_row += 1
+            column = _cell_position(attributes["r"])[0] if "r" in attributes else self.cells_in_row
+            if self.cells_in_row > MAX_COLUMNS or column > MAX_COLUMNS:
+                raise _too_wide_sheet()
+        elif local == "row":
+            self.rows += 1
+            self.cells_in_row = 0
+            number = attributes.get("r", "")
+            if self.rows > MAX_ROWS + 1 or (number.isdigit() and int(number) > MAX_ROWS + 1):
+                raise _too_many_rows()
+        elif local == "dimension":
+            # openpyxl pads every row to this width and fills the rows up to this height.
+            for reference in attributes.get("ref", "").split(":"):
+                column, row = _cell_position(reference)
+                if column > MAX_COLUMNS:
+                    raise _too_wide_sheet()
+                if row > MAX_ROWS + 1:
+                    raise _too_many_rows()
+
+    def feed(self, stream) -> None:
+        try:
+            while chunk := stream.read(64 * 1024):
+                self.parser.Parse(chunk, False)
+            self.parser.Parse(b"", True)
+        except expat.ExpatError:
+            raise _unreadable_xlsx() from None
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    # UTF-8 or UTF-16, with or without a byte order mark; anything else openpyxl cannot parse either.
+    return head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")[:1] == b"<"
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, max_elements: int) -> _PartScan | None:
+    """The part's scan, or None when it is not XML (openpyxl only keeps such parts as bytes, if at all)."""
+    with archive.open(info) as stream:
+        head = stream.read(64)
+        if not _looks_like_xml(head):
+            return None
+        scan = _PartScan(max_elements)
+        scan.parser.Parse(head, False)
+        scan.feed(stream)
+        return scan
+
+
+def _streamed_parts(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]) -> set[str]:
+    """The worksheets and the shared strings, found the way openpyxl finds them; openpyxl streams only these."""
+    manifest = infos.get(_CONTENT_TYPES_PART)
+    scan = manifest and _scan_part(archive, manifest, XLSX_MAX_TREE_PART_ELEMENTS)
+    if not scan:
+        return set()
+    streamed = {name[1:] for name, kind in scan.overrides if kind == _SHARED_STRINGS_TYPE}
+    workbook = next(
+        (name[1:] for kind in _WORKBOOK_TYPES for name, found in scan.overrides if found == kind),
+        "xl/workbook.xml" if set(scan.defaults) & set(_WORKBOOK_TYPES) else None,
+    )
+    if workbook:
+        folder, name = posixpath.split(workbook)
+        rels = infos.get(posixpath.join(folder, "_rels", f"{name}.rels"))
+        rels_scan = rels and _scan_part(archive, rels, XLSX_MAX_TREE_PART_ELEMENTS)
+        for kind, target, mode in rels_scan.relationships if rels_scan else ():
+            if kind.endswith("/worksheet") and mode != "External":
+                path = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                streamed.add(path)
+    return streamed - _TREE_PARTS - {workbook} - {n for n in infos if n.endswith(".rels")}
+
+
+def _check_xlsx(content: bytes) -> None:
+    """Refuse, with a message for the coordinator, a workbook openpyxl could not read within bounds."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise _unreadable_xlsx() from None
+    with archive:
+        parts = archive.infolist()
+        if len(parts) > XLSX_MAX_PARTS or sum(p.file_size for p in parts) > XLSX_MAX_UNPACKED_BYTES:
+            raise _too_large_workbook()
+        if any(p.flag_bits & 0x1 for p in parts):
+            raise _protected_workbook()
+        # zipfile stops at each part's declared size (and then fails its CRC), so these sizes bound what is read.
+        infos = {p.filename: p for p in parts}
+        try:
+            streamed = _streamed_parts(archive, infos)
+            for part in parts:
+                big = part.filename in streamed
+                if part.file_size > (XLSX_MAX_STREAMED_PART_BYTES if big else XLSX_MAX_TREE_PART_BYTES):
+                    with archive.open(part) as stream:
+                        xml = _looks_like_xml(stream.read(64))
+                    if big or xml:
+                        raise _too_large_workbook()
+                    continue  # a picture or a printer setting: never parsed, and counted in the total
+                _scan_part(archive, part, XLSX_MAX_STREAMED_PART_ELEMENTS if big else XLSX_MAX_TREE_PART_ELEMENTS)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, ValueError):
+            raise _unreadable_xlsx() from None
+
+
 def _read_xlsx(content: bytes) -> list[list]:
+    _check_xlsx(content)
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise ImportFileError(_("The file could not be read as an Excel workbook (.xlsx).")) from None
+        # External links hold cached copies of other workbooks and are never needed for an import.
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)
+    except Exception as error:
+        # Whatever openpyxl raises on a file that passed the checks above is the file's fault, not ours.
+        logger.warning("An uploaded workbook could not be opened: %s", type(error).__name__)
+        raise _unreadable_xlsx() from None
     try:
+        if not workbook.worksheets:
+            raise _unreadable_xlsx()
         sheet = workbook.worksheets[0]
         rows = []
         for values in sheet.iter_rows(values_only=True):
@@ -213,6 +450,11 @@ def _read_xlsx(content: bytes) -> list[list]:
             if len(rows) > MAX_ROWS + 1:
                 raise _too_many_rows()
         return rows
+    except ImportFileError:
+        raise
+    except Exception as error:
+        logger.warning("An uploaded workbook could not be read: %s", type(error).__name__)
+        raise _unreadable_xlsx() from None
     finally:
         workbook.close()
 
@@ -269,6 +511,8 @@ def read_rows(content: bytes) -> list[list]:
         raise ImportFileError(_("The file is empty."))
     if content.startswith(b"PK\x03\x04"):
         return _read_xlsx(content)
+    if content.startswith(_OLE_SIGNATURE):
+        raise _protected_workbook()
     return _read_csv(content)
 
 
@@ -343,11 +587,16 @@ def _choice(words: dict[str, str], message: str) -> Callable[[object], str]:
     return clean
 
 
-def clean_text(max_length: int) -> Callable[[object], str]:
+def clean_text(max_length: int, *, one_line: bool = False) -> Callable[[object], str]:
     def clean(value) -> str:
         text = _cell_text(value)
         if len(text) > max_length:
             raise CellError(_("At most %(count)s characters.") % {"count": max_length})
+        if one_line:
+            try:
+                single_line(text)
+            except ValidationError as error:
+                raise CellError(error.messages[0]) from None
         return text
 
     return clean
@@ -444,8 +693,8 @@ def clean_amount(value) -> Decimal:
 
 def _member_cleaners() -> dict[str, Callable]:
     return {
-        "first_name": clean_text(100),
-        "last_name": clean_text(100),
+        "first_name": clean_text(100, one_line=True),
+        "last_name": clean_text(100, one_line=True),
         "email": clean_email,
         "phone": clean_phone,
         "postal_address": clean_text(500),
@@ -479,7 +728,7 @@ def _payment_cleaners() -> dict[str, Callable]:
             _choice_words(PaymentMethod, METHOD_WORDS),
             _("Unknown payment method “%(value)s”; write Swish, bankgiro, kontant or annat."),
         ),
-        "reference": clean_text(100),
+        "reference": clean_text(100, one_line=True),
     }
 
 
@@ -689,12 +938,95 @@ def _run_resource(resource, headers, cleaned_rows, preview: ImportPreview, *, dr
         preview.rows.append(RowPreview(line, outcomes[row_result.import_type], summary(row)))
 
 
-def _members_preview(
-    *, organisation: Organisation, content: bytes, actor: Member | None, dry_run: bool
-) -> ImportPreview:
+# --- Who may import what ----------------------------------------------------------------------------
+#
+# The rank rules (members.rank) hold here as on every other path: coordinators create and update volunteers,
+# admins every member of their shelter; only admins give a role above volunteer, change protected identity,
+# or change a protected member's contact data. And a coordinator never learns a hidden e-mail address: a row
+# is matched only against members whose address she may see (members.models.may_see_contact_data), so a
+# protected member's address reads, for her, exactly like an address nobody in the shelter has.
+
+
+def _importer_refusal(*, organisation: Organisation, by: Member) -> str | None:
+    """Why `by` may not import into this shelter at all, or None: she must be a current coordinator or admin
+    of this shelter (the pages check it on the door; the service holds the rule for every caller)."""
+    if (
+        by.organisation_id != organisation.pk
+        or not by.is_coordinator
+        or by.erased_at is not None
+        or by.status == MemberStatus.LEFT
+    ):
+        return _("Only the shelter's coordinators and admins can import.")
+    return None
+
+
+def _matchable_members(*, organisation: Organisation, by: Member) -> tuple[dict[str, Member], set[str]]:
+    """The members a row of `by`'s file can match, by lower-cased e-mail, and the addresses more than one of
+    them has (a protected member may share an address with another member: such a row is refused, never
+    guessed). A coordinator's rows match only members whose e-mail she may see."""
+    matchable: dict[str, Member] = {}
+    ambiguous: set[str] = set()
+    for member in Member.objects.for_organisation(organisation).exclude(email=""):
+        if not may_see_contact_data(by, member):
+            continue
+        key = member.email.lower()
+        if key in matchable:
+            ambiguous.add(key)
+        matchable[key] = member
+    return matchable, ambiguous
+
+
+def _ambiguous_email_message() -> str:
+    return _(
+        "More than one member of this shelter has this e-mail address, so the row cannot be matched. "
+        "Give one of them another address first."
+    )
+
+
+def _changed_fields(current: Member, row: dict) -> dict:
+    """The row's values that differ from the member's (a value that cannot be compared counts as changed)."""
+    changes = {}
+    for name, value in row.items():
+        before = getattr(current, name)
+        if name == "phone":
+            before = before.as_e164 if before else ""
+        if before != value:
+            changes[name] = value
+    return changes
+
+
+def _member_row_refusal(*, by: Member, current: Member | None, row: dict) -> tuple[str, str] | None:
+    """Why `by` may not write this row, as (column, message), or None. A row for someone she does not manage
+    is refused only when it would change her, so a re-imported member list can still list everyone."""
+    role_refused = _("Only an admin can give the coordinator or admin role.")
+    if current is None:
+        if row["role"] not in grantable_roles(by):
+            return "role", role_refused
+        return None  # a new member: a coordinator may also give her protected identity ("yes")
+    changes = _changed_fields(current, row)
+    if not changes:
+        return None
+    try:
+        check_changes(by, current, changes)
+    except RankRefused as refused:
+        # The same rules as members.rank, told in the column that breaks them.
+        if not may_manage(by, current):
+            return "email", refused.message
+        if "role" in changes and changes["role"] not in grantable_roles(by):
+            return "role", role_refused
+        if "protected_identity" in changes:
+            return "protected_identity", refused.message
+        return min(CONTACT_FIELDS & changes.keys(), default="email"), refused.message
+    return None
+
+
+def _members_preview(*, organisation: Organisation, content: bytes, by: Member, dry_run: bool) -> ImportPreview:
     from .resources import MemberImportResource
 
     preview = ImportPreview(MEMBERS)
+    if refusal := _importer_refusal(organisation=organisation, by=by):
+        preview.file_errors = [refusal]
+        return preview
     try:
         table = _parse_table(content, MEMBERS)
     except ImportFileError as error:
@@ -709,13 +1041,16 @@ def _members_preview(
         _("The same e-mail address is also on line %(lines)s."),
         preview.errors,
     )
-    existing = {m.email.lower(): m for m in Member.objects.for_organisation(organisation).exclude(email="")}
+    existing, ambiguous = _matchable_members(organisation=organisation, by=by)
     headers = [c.field for c in table.columns if c is not None]
     headers += [name for name in MEMBER_KEEP_WHEN_BLANK if name not in headers]
     ready = []
-    role_label = str(MEMBER_COLUMNS[6].label)
+    labels = {column.field: str(column.label) for column in MEMBER_COLUMNS}
     for line, row in cleaned:
         if row is None:
+            continue
+        if row["email"].lower() in ambiguous:
+            preview.errors.append(LineError(line, email_label, _ambiguous_email_message()))
             continue
         current = existing.get(row["email"].lower())
         if current is not None:
@@ -723,12 +1058,10 @@ def _members_preview(
         for name in MEMBER_KEEP_WHEN_BLANK:
             if row.get(name) in (None, ""):
                 row[name] = getattr(current, name) if current is not None else MEMBER_DEFAULTS[name]
-        if actor is not None and not actor.is_admin:
-            becomes_admin = row["role"] == Role.ADMIN and (current is None or current.role != Role.ADMIN)
-            admin_changed = current is not None and current.role == Role.ADMIN and row["role"] != Role.ADMIN
-            if becomes_admin or admin_changed:
-                preview.errors.append(LineError(line, role_label, _("Only an admin can give or take the admin role.")))
-                continue
+        if refusal := _member_row_refusal(by=by, current=current, row=row):
+            column, message = refusal
+            preview.errors.append(LineError(line, labels[column], message))
+            continue
         ready.append((line, row))
     preview.errors.sort(key=lambda e: e.line)
     if preview.errors:
@@ -747,21 +1080,27 @@ def _members_preview(
     return preview
 
 
-def _payments_preview(*, organisation: Organisation, content: bytes, dry_run: bool) -> ImportPreview:
+def _payments_preview(*, organisation: Organisation, content: bytes, by: Member, dry_run: bool) -> ImportPreview:
     from .resources import PaymentImportResource
 
     preview = ImportPreview(PAYMENTS)
+    if refusal := _importer_refusal(organisation=organisation, by=by):
+        preview.file_errors = [refusal]
+        return preview
     try:
         table = _parse_table(content, PAYMENTS)
     except ImportFileError as error:
         preview.file_errors = error.messages
         return preview
     cleaned = _clean_rows(table, _payment_cleaners(), preview.errors)
-    members = {m.email.lower(): m for m in Member.objects.for_organisation(organisation).exclude(email="")}
+    members, ambiguous = _matchable_members(organisation=organisation, by=by)
     email_label = str(PAYMENT_COLUMNS[0].label)
     ready = []
     for line, row in cleaned:
         if row is None:
+            continue
+        if row["email"].lower() in ambiguous:
+            preview.errors.append(LineError(line, email_label, _ambiguous_email_message()))
             continue
         member = members.get(row["email"].lower())
         if member is None:
@@ -814,24 +1153,23 @@ def _today(organisation: Organisation) -> date:
 # --- Services -----------------------------------------------------------------------------------
 
 
-def import_preview(
-    *, kind: str, organisation: Organisation, content: bytes, actor: Member | None = None
-) -> ImportPreview:
-    """Check the whole file and tell each row's outcome without writing anything."""
+def import_preview(*, kind: str, organisation: Organisation, content: bytes, by: Member) -> ImportPreview:
+    """Check the whole file as `by` (the acting coordinator or admin) and tell each row's outcome without
+    writing anything. A row she may not write (members.rank) is an error on its line; her rows match only
+    members whose e-mail she may see, so a hidden address reads like an unknown one."""
     if kind == MEMBERS:
-        return _members_preview(organisation=organisation, content=content, actor=actor, dry_run=True)
-    return _payments_preview(organisation=organisation, content=content, dry_run=True)
+        return _members_preview(organisation=organisation, content=content, by=by, dry_run=True)
+    return _payments_preview(organisation=organisation, content=content, by=by, dry_run=True)
 
 
 @transaction.atomic
-def import_confirm(
-    *, kind: str, organisation: Organisation, content: bytes, actor: Member | None = None
-) -> ImportPreview:
-    """Import the file in one transaction, or nothing: any error raises ImportRefused and rolls back."""
+def import_confirm(*, kind: str, organisation: Organisation, content: bytes, by: Member) -> ImportPreview:
+    """Import the file as `by` in one transaction, or nothing: any error (a bad cell, or a row above her
+    rank, as in import_preview) raises ImportRefused and rolls back."""
     if kind == MEMBERS:
-        preview = _members_preview(organisation=organisation, content=content, actor=actor, dry_run=False)
+        preview = _members_preview(organisation=organisation, content=content, by=by, dry_run=False)
     else:
-        preview = _payments_preview(organisation=organisation, content=content, dry_run=False)
+        preview = _payments_preview(organisation=organisation, content=content, by=by, dry_run=False)
     if preview.has_errors:
         transaction.set_rollback(True)
         count = len(preview.errors) + len(preview.file_errors)
@@ -852,31 +1190,74 @@ def import_confirm(
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
+class UploadExpired(JourplanError):
+    """The file behind a preview was kept for an hour and is gone: the coordinator uploads it again."""
+
+
 def _upload_path(*, kind: str, organisation: Organisation, member: Member, token: str) -> Path:
     return UPLOAD_DIR / f"{organisation.pk}-{member.pk}-{kind}-{token}.upload"
 
 
-def upload_store(*, kind: str, organisation: Organisation, member: Member, content: bytes) -> str:
-    """Keep the uploaded file for the confirm step; the token only works for this shelter and member."""
-    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - UPLOAD_MAX_AGE_SECONDS
+def _forget_expired(now: float) -> None:
+    if not UPLOAD_DIR.is_dir():
+        return
+    cutoff = now - UPLOAD_MAX_AGE_SECONDS
     for old in UPLOAD_DIR.glob("*.upload"):
         try:
             if old.stat().st_mtime < cutoff:
                 old.unlink()
         except OSError:
             pass
-    token = secrets.token_urlsafe(24)
-    _upload_path(kind=kind, organisation=organisation, member=member, token=token).write_bytes(content)
+
+
+def _issued_at(token: str) -> int | None:
+    # A token starts with the time it was issued (8 hex digits), so expiry is told even after the file is gone.
+    try:
+        return int(token[:8], 16)
+    except ValueError:
+        return None
+
+
+def upload_store(*, kind: str, organisation: Organisation, member: Member, content: bytes) -> str:
+    """Keep the uploaded file for the confirm step, for an hour at most, readable by the app's user alone;
+    the token only works for this shelter and member. Files older than an hour are removed on the way."""
+    now = time.time()
+    # The files hold names, phone numbers and addresses: nobody but the app's own user may list or read them.
+    UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    UPLOAD_DIR.chmod(0o700)
+    _forget_expired(now)
+    token = f"{int(now):08x}{secrets.token_urlsafe(24)}"
+    path = _upload_path(kind=kind, organisation=organisation, member=member, token=token)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(content)
     return token
 
 
 def upload_load(*, kind: str, organisation: Organisation, member: Member, token: str) -> bytes | None:
-    """The stored file, only for the same shelter, member and kind of import that uploaded it."""
+    """The stored file, only for the same shelter, member and kind of import that uploaded it; None when
+    there is none. Raises UploadExpired when the preview is older than an hour (the file is then removed)."""
     if kind not in COLUMNS or not TOKEN_PATTERN.match(token or ""):
         return None
+    now = time.time()
+    path = _upload_path(kind=kind, organisation=organisation, member=member, token=token)
+    issued = _issued_at(token)
     try:
-        return _upload_path(kind=kind, organisation=organisation, member=member, token=token).read_bytes()
+        stored = path.stat().st_mtime
+    except OSError:
+        stored = None
+    expired = (issued is not None and now - issued > UPLOAD_MAX_AGE_SECONDS) or (
+        stored is not None and now - stored > UPLOAD_MAX_AGE_SECONDS
+    )
+    if expired:
+        path.unlink(missing_ok=True)
+    _forget_expired(now)
+    if expired:
+        raise UploadExpired(
+            _("The preview has expired: an uploaded file is kept for an hour only. Upload the file again.")
+        )
+    try:
+        return path.read_bytes()
     except OSError:
         return None
 
@@ -884,3 +1265,15 @@ def upload_load(*, kind: str, organisation: Organisation, member: Member, token:
 def upload_discard(*, kind: str, organisation: Organisation, member: Member, token: str) -> None:
     if kind in COLUMNS and TOKEN_PATTERN.match(token or ""):
         _upload_path(kind=kind, organisation=organisation, member=member, token=token).unlink(missing_ok=True)
+
+
+def uploads_forget(*, organisation: Organisation) -> int:
+    """Delete every stored upload of this shelter, whoever uploaded it (member erasure calls this: a file
+    waiting for its confirm step may hold the erased member's name, phone and address). Returns how many."""
+    if not UPLOAD_DIR.is_dir():
+        return 0
+    removed = 0
+    for path in UPLOAD_DIR.glob(f"{organisation.pk}-*.upload"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed

@@ -139,17 +139,21 @@ def _csv(header, rows, delimiter, encoding) -> bytes:
 
 def _assert_all_or_nothing(organisation, kind, content):
     """Preview never raises; a file with any error is refused as a whole, with Swedish messages."""
+    # An admin may write every row (rank rules: tests/members/test_import_authority.py), so the cells decide.
+    by = Member.objects.filter(organisation=organisation, role=Role.ADMIN).first() or MemberFactory(
+        organisation=organisation, role=Role.ADMIN, user=None, email="admin@jouren.example"
+    )
     members, payments = Member.objects.count(), Payment.objects.count()
-    preview = import_preview(kind=kind, organisation=organisation, content=content)
+    preview = import_preview(kind=kind, organisation=organisation, content=content, by=by)
     for message in preview.file_errors + [error.message for error in preview.errors]:
         assert isinstance(message, str) and message.strip()
     assert (Member.objects.count(), Payment.objects.count()) == (members, payments)  # a preview writes nothing
     if preview.has_errors:
         with pytest.raises(ImportRefused, match="inget importerades"):
-            import_confirm(kind=kind, organisation=organisation, content=content)
+            import_confirm(kind=kind, organisation=organisation, content=content, by=by)
         assert (Member.objects.count(), Payment.objects.count()) == (members, payments)
     else:
-        import_confirm(kind=kind, organisation=organisation, content=content)
+        import_confirm(kind=kind, organisation=organisation, content=content, by=by)
         for member in Member.objects.filter(organisation=organisation):
             member.full_clean(exclude=["user"])
 
@@ -179,9 +183,9 @@ def test_the_import_parser_survives_any_bytes(organisation, content):
 
 
 @pytest.mark.parametrize("cell", ["Anna\x00Berg", "\x00"])
-def test_a_nul_character_in_a_cell_is_an_error_on_its_line(organisation, cell):
+def test_a_nul_character_in_a_cell_is_an_error_on_its_line(organisation, coordinator, cell):
     content = _csv(MEMBER_HEADER, [[cell, "Berg", "anna@example.org"]], ";", "utf-8")
-    preview = import_preview(kind=MEMBERS, organisation=organisation, content=content)
+    preview = import_preview(kind=MEMBERS, organisation=organisation, content=content, by=coordinator)
     assert preview.has_errors
     assert not Member.objects.filter(email="anna@example.org").exists()
 

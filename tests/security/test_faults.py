@@ -43,10 +43,10 @@ def refuse_fourth_write(monkeypatch):
     return calls
 
 
-def test_a_write_refused_mid_import_leaves_nothing_half_written(organisation, refuse_fourth_write):
+def test_a_write_refused_mid_import_leaves_nothing_half_written(organisation, coordinator, refuse_fourth_write):
     before = Member.objects.count()
     with pytest.raises(ImportRefused, match="inget importerades"):
-        import_confirm(kind=MEMBERS, organisation=organisation, content=ROWS.encode())
+        import_confirm(kind=MEMBERS, organisation=organisation, content=ROWS.encode(), by=coordinator)
     assert refuse_fourth_write["n"] >= 4  # three rows were written before the refusal ...
     assert Member.objects.count() == before  # ... and rolled back with the rest
 

@@ -97,7 +97,8 @@ def _erase(member):
 
 def _demote_by_import(member):
     content = f"förnamn;efternamn;e-post;roll\n{member.first_name};{member.last_name};{member.email};ideell\n"
-    import_confirm(kind=MEMBERS, organisation=member.organisation, content=content.encode())
+    admin = MemberFactory(organisation=member.organisation, role=Role.ADMIN)  # only an admin changes a coordinator
+    import_confirm(kind=MEMBERS, organisation=member.organisation, content=content.encode(), by=admin)
 
 
 @pytest.mark.parametrize("lose_access", [_demote, _leave_by_edit, _leave, _erase, _demote_by_import])

@@ -1,11 +1,29 @@
-"""`manage.py import_members FILE --organisation SLUG [--dry-run]`: the same checks and preview as the page."""
+"""`manage.py import_members FILE --organisation SLUG --by EMAIL [--dry-run]`: the same checks, preview and rank
+rules as the page, acting as the coordinator or admin named by --by."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from members import imports
-from members.models import Organisation
+from members.models import Member, Organisation, Role
+
+
+def acting_member(shelter: Organisation, email: str) -> Member:
+    """The current coordinator or admin of the shelter with this e-mail address: the import acts as her."""
+    staff = list(
+        Member.objects.for_organisation(shelter)
+        .current()
+        .filter(email__iexact=email.strip(), role__in=[Role.COORDINATOR, Role.ADMIN])[:2]
+    )
+    if not staff:
+        raise CommandError(
+            f"--by {email!r} is not a current coordinator or admin of {shelter.slug!r}; "
+            "the import acts as her and follows her rank."
+        )
+    if len(staff) > 1:
+        raise CommandError(f"More than one coordinator or admin of {shelter.slug!r} has the address {email!r}.")
+    return staff[0]
 
 
 class ImportCommand(BaseCommand):
@@ -14,12 +32,19 @@ class ImportCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV (; or ,) or XLSX file")
         parser.add_argument("--organisation", required=True, help="the shelter's slug")
+        parser.add_argument(
+            "--by",
+            required=True,
+            metavar="EMAIL",
+            help="the e-mail address of the shelter's coordinator or admin the import acts as (her rank applies)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="show the preview, write nothing")
 
-    def handle(self, *args, file, organisation, dry_run, **options):
+    def handle(self, *args, file, organisation, by, dry_run, **options):
         shelter = Organisation.objects.filter(slug=organisation).first()
         if shelter is None:
             raise CommandError(f"No shelter with the slug {organisation!r}.")
+        importer = acting_member(shelter, by)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
@@ -30,7 +55,7 @@ class ImportCommand(BaseCommand):
                 ).message
             )
         content = path.read_bytes()
-        preview = imports.import_preview(kind=self.kind, organisation=shelter, content=content)
+        preview = imports.import_preview(kind=self.kind, organisation=shelter, content=content, by=importer)
         for line in preview.lines():
             self.stdout.write(line)
         if preview.has_errors:
@@ -40,7 +65,7 @@ class ImportCommand(BaseCommand):
             self.stdout.write(f"Dry run: {preview.summary()} Nothing was written.")
             return
         try:
-            preview = imports.import_confirm(kind=self.kind, organisation=shelter, content=content)
+            preview = imports.import_confirm(kind=self.kind, organisation=shelter, content=content, by=importer)
         except imports.ImportRefused as refused:
             raise CommandError(refused.message, returncode=1) from None
         self.stdout.write(self.style.SUCCESS(f"Imported: {preview.summary()}"))

@@ -1,4 +1,5 @@
-"""`manage.py import_payments FILE --organisation SLUG [--dry-run]`: the same checks and preview as the page."""
+"""`manage.py import_payments FILE --organisation SLUG --by EMAIL [--dry-run]`: the same checks and preview as the
+page, acting as the coordinator or admin named by --by."""
 
 from members import imports
 from members.management.commands.import_members import ImportCommand
