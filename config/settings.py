@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a body (CSRF reads the form); after Locale, so its 413 page is in her language.
+    "members.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -142,10 +144,15 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per login, changed by its owner only, and only once she has confirmed the new one.
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Sign-up is closed: a reset asked for an unknown address sends nothing (not an offer to sign up), and the
+# page reads the same as for a known address.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -155,6 +162,11 @@ ACCOUNT_RATE_LIMITS = {
     # Calendar feeds (shifts/feed_views.py): guessing is hopeless (256-bit tokens), and this keeps it so.
     "calendar_feed": "120/m/ip,30/m/key",
 }
+# Behind a reverse proxy, how many proxies (each appending to X-Forwarded-For) stand in front of the app: the
+# per-IP limits then count the address that many entries from the right. 0 (the default): the peer address,
+# and X-Forwarded-For is ignored. The leftmost entry is the client's own say and is never trusted; set this
+# only when the app cannot be reached except through those proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Invitation links use allauth's password-reset token; this is how long they stay valid (seconds).
 PASSWORD_RESET_TIMEOUT = env.int("INVITATION_TIMEOUT", default=60 * 60 * 24 * 7)
 if TESTING:
@@ -163,6 +175,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # Security keys/passkeys need a secure origin; plain http is allowed only for local development.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Jourplan"
+# A TOTP code opens the door once, kept in the database, not only in the cache (members/totp.py).
+MFA_FORMS = {"authenticate": "members.totp.AuthenticateForm", "reauthenticate": "members.totp.ReauthenticateForm"}
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
@@ -276,7 +290,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Feed tokens and reset/invitation keys are redacted from every line (members.log_redaction).
+    "filters": {"redact_secrets": {"()": "members.log_redaction.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # On the loggers too, so every handler behind them (mail_admins, a test's capture) gets the clean line.
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False, "filters": ["redact_secrets"]},
+    },
 }

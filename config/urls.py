@@ -15,6 +15,7 @@ admin.site.site_header = "Jourplan"
 urlpatterns = [
     path("", member_views.home, name="home"),
     path("healthz", member_views.healthz, name="healthz"),
+    path("invitations/<int:pk>/", member_views.invitation_answer, name="invitation_answer"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("federation/", include("members.federation_urls")),

@@ -7,4 +7,5 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from . import audit, notices, sessions  # noqa: F401  (audit models, notice kinds, sessions ended on a lost role)
+        # audit models, notice kinds, sessions ended on a lost role, memberships following a changed login address
+        from . import audit, login_address, notices, sessions  # noqa: F401

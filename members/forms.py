@@ -4,25 +4,48 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Member, MembershipType, MemberStatus, Organisation, PaymentMethod, PledgeText, Role
+from .models import (
+    Member,
+    MembershipType,
+    MemberStatus,
+    Organisation,
+    PaymentMethod,
+    PledgeText,
+    Role,
+    may_see_contact_data,
+)
+from .rank import grantable_roles, may_change_protected
+from .validators import single_line
 
 
 class InviteForm(forms.ModelForm):
+    """Invite someone new. The role offers only what the inviter may give (members.rank): a coordinator
+    invites volunteers, an admin any role of her shelter."""
+
     class Meta:
         model = Member
         fields = ["first_name", "last_name", "email", "role"]
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    def __init__(self, *args, organisation: Organisation, inviter: Member | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
         self.fields["email"].required = True
+        roles = grantable_roles(inviter)
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in roles]
+
+    def clean_email(self):
+        return (self.cleaned_data.get("email") or "").strip().lower()
+
+    def validate_unique(self):
+        # The service decides (a hidden address of a protected member must not read differently here).
+        pass
 
 
 class ShelterForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = forms.CharField(label=_("Name"), max_length=150, validators=[single_line])
     slug = forms.SlugField(label=_("Address"), max_length=60, help_text=_("Lower-case letters, digits and dashes."))
     time_zone = forms.CharField(label=_("Time zone"), initial="Europe/Stockholm", max_length=64)
-    admin_first_name = forms.CharField(label=_("First admin's first name"), max_length=100)
+    admin_first_name = forms.CharField(label=_("First admin's first name"), max_length=100, validators=[single_line])
     admin_email = forms.EmailField(label=_("First admin's e-mail address"))
 
 
@@ -40,8 +63,9 @@ CONTACT_FIELDS = ("email", "phone", "postal_address")
 
 
 class MemberForm(forms.ModelForm):
-    """A coordinator edits a member. Contact fields are left out when the viewer may not see them;
-    only admins change roles."""
+    """A coordinator or admin edits a member she manages (members.rank). Contact fields are left out when
+    the editor may not see them; only admins change roles and protected identity; a member with a login
+    keeps her login's address (only she changes it)."""
 
     class Meta:
         model = Member
@@ -66,30 +90,40 @@ class MemberForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, show_contact: bool, may_change_role: bool, **kwargs):
+    def __init__(self, *args, editor: Member, **kwargs):
         super().__init__(*args, **kwargs)
-        if not show_contact:
+        member = self.instance
+        if not may_see_contact_data(editor, member) or (member.protected_identity and not may_change_protected(editor)):
             for name in CONTACT_FIELDS:
                 del self.fields[name]
-        if not may_change_role:
+        elif member.login_state == "active":
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = _("Her e-mail address is her login; only she can change it.")
+        if not may_change_protected(editor):
             # Only admins change roles and protected identity (lifting it would show her contact data).
             del self.fields["role"]
             del self.fields["protected_identity"]
+        else:
+            roles = grantable_roles(editor)
+            self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in roles]
+
+    def validate_unique(self):
+        # member_update checks uniqueness in the database (and says so in words); doing it here too would let
+        # a coordinator learn a protected member's hidden address from the form's error.
+        pass
 
     def clean_email(self):
         return (self.cleaned_data.get("email") or "").strip().lower()
 
 
 class ProfileForm(forms.ModelForm):
-    """A volunteer edits her own contact data and sharing choice (not role, status or notes)."""
+    """A volunteer edits her own phone, address, language and sharing choice (not role, status or notes).
+    Her e-mail address is her login's, changed under Account → E-mail with verification."""
 
     class Meta:
         model = Member
-        fields = ["email", "phone", "postal_address", "language", "share_phone"]
+        fields = ["phone", "postal_address", "language", "share_phone"]
         widgets = {"postal_address": forms.Textarea(attrs={"rows": 3})}
-
-    def clean_email(self):
-        return (self.cleaned_data.get("email") or "").strip().lower()
 
 
 def _not_in_future(value: date) -> date:
@@ -130,7 +164,7 @@ class PaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount (SEK)"), min_value=0.01, max_digits=8, decimal_places=2)
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
     method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices)
-    reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
+    reference = forms.CharField(label=_("Reference"), required=False, max_length=100, validators=[single_line])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -141,14 +141,21 @@ class EraseRefused(JourplanError):
 def member_erase(*, member: Member, by: Member | None = None) -> Member:
     """Erase a member who has left.
 
-    Guarantees: her name, e-mail, phone, address and notes are gone; her interviews, record checks and pledge
-    signatures are deleted; her payments stay (amounts per year, no reference text) so counts survive; her
-    login is unlinked, and deactivated and anonymised when she has no other membership; her notices and her
-    audit trail entries are deleted; other apps' erase hooks run first. Erasing twice changes nothing.
+    Guarantees: the rank rules hold (members.rank); her name, e-mail, phone, address and notes are gone; her
+    interviews, record checks and pledge signatures are deleted; her payments stay (amounts per year, no
+    reference text) so counts survive; her notices and her audit trail entries are deleted; stored import
+    uploads of her shelter are removed; other apps' erase hooks run first. Her login is unlinked. The login
+    itself is erased only when she has no other membership (nor an open invitation elsewhere) and no
+    federation standing (operator, staff); otherwise it is left untouched, and no other shelter's rows
+    change. Erasing twice changes nothing.
     """
+    from .imports import uploads_forget
+    from .rank import check_may_manage
+
     member = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
     if member.erased_at:
         return member
+    check_may_manage(by, member)
     if member.status != MemberStatus.LEFT:
         raise EraseRefused(_("Only a member who has left can be erased. Mark her as left first."))
     for hook in list(_erase_hooks):
@@ -170,15 +177,36 @@ def member_erase(*, member: Member, by: Member | None = None) -> Member:
     member.protected_identity = False
     member.share_phone = False
     member.user = None
+    member.invited_at = None
     member.erased_at = timezone.now()
     member.save()
     _member_audit_entries(member).delete()
-    # Audit entries of her payments (amount changes) carry no name; her own entries as an actor lose her e-mail.
-    if user is not None:
+    uploads_forget(organisation=member.organisation)
+    if user is not None and _login_is_only_hers_here(user):
+        # Her entries as an actor lose her e-mail; they can only be this shelter's, as this was her only one.
         LogEntry.objects.filter(actor=user).update(actor_email=None, remote_addr=None)
-        if not Member.objects.filter(user=user).exists():
-            _erase_login(user)
+        _erase_login(user)
+    elif user is not None:
+        # She keeps her login (another shelter, or the federation): only this shelter's entries about its
+        # members lose her address as the actor; nothing of the other shelter's changes.
+        LogEntry.objects.filter(
+            actor=user,
+            content_type=ContentType.objects.get_for_model(Member),
+            object_pk__in=[
+                str(pk) for pk in Member.objects.filter(organisation=member.organisation).values_list("pk", flat=True)
+            ],
+        ).update(actor_email=None, remote_addr=None)
     return member
+
+
+def _login_is_only_hers_here(user) -> bool:
+    """Whether erasing this membership may erase the login: no other membership, no open invitation to her
+    address elsewhere, no operator or staff standing."""
+    if user.is_staff or user.is_superuser:
+        return False
+    if Member.objects.filter(user=user).exists():
+        return False
+    return not Member.objects.filter(user=None, invited_at__isnull=False, email__iexact=user.email).exists()
 
 
 def _erase_login(user) -> None:

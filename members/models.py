@@ -16,8 +16,12 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from .validators import single_line
+
 # Slugs that would shadow a project-level URL (config/urls.py) can never name a shelter.
-RESERVED_SLUGS = frozenset({"accounts", "admin", "federation", "healthz", "i18n", "static", "media", "feeds"})
+RESERVED_SLUGS = frozenset(
+    {"accounts", "admin", "federation", "healthz", "i18n", "invitations", "static", "media", "feeds"}
+)
 
 
 def validate_time_zone(value: str) -> None:
@@ -94,7 +98,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Organisation(models.Model):
     """A shelter (jour). Every domain row belongs to one, directly or through its parent."""
 
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[single_line])
     slug = models.SlugField(
         _("address"),
         max_length=60,
@@ -229,8 +233,8 @@ class Member(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
     )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, validators=[single_line])
+    last_name = models.CharField(_("last name"), max_length=100, blank=True, validators=[single_line])
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VOLUNTEER)
@@ -256,6 +260,9 @@ class Member(models.Model):
     postal_address = models.TextField(_("postal address"), blank=True)
     notes = models.TextField(_("notes (coordinators only)"), blank=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
+    # Set while an invitation to an address that already has a login waits for that person to accept it
+    # (members.invitations): nothing is linked until she does, logged in with her own credentials.
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -271,10 +278,12 @@ class Member(models.Model):
                 condition=models.Q(user__isnull=False),
                 name="member_one_login_per_shelter",
             ),
+            # Not among members under protected identity: a hidden address must never block (and so reveal
+            # itself to) a coordinator who types the same address for someone new.
             models.UniqueConstraint(
                 "organisation",
                 Lower("email"),
-                condition=~models.Q(email=""),
+                condition=~models.Q(email="") & models.Q(protected_identity=False),
                 name="member_unique_email_per_shelter",
                 violation_error_message=_("A member with this e-mail address already exists in this shelter."),
             ),
@@ -286,6 +295,16 @@ class Member(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def login_state(self) -> str:
+        """What the register shows about her login, the same whether or not her address had a login before:
+        "active" (she can log in here), "invited" (an invitation waits for her), or "none"."""
+        if self.user_id and self.user.has_usable_password():
+            return "active"
+        if self.user_id or self.invited_at:
+            return "invited"
+        return "none"
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
@@ -476,7 +495,7 @@ class Payment(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=8, decimal_places=2)
     paid_on = models.DateField(_("paid on"))
     method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.SWISH)
-    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    reference = models.CharField(_("reference"), max_length=100, blank=True, validators=[single_line])
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PaymentQuerySet.as_manager()

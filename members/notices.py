@@ -56,6 +56,7 @@ _planners: list[Callable[[datetime], int]] = []
 # What a coordinator sees in the outbox page for each kind; an app may add its own with notice_kind(label=…).
 KIND_LABELS: dict[str, str] = {
     "invitation": gettext_lazy("Invitation"),
+    "membership_invitation": gettext_lazy("Invitation for an existing login"),
     "shift_reminder": gettext_lazy("Shift reminder"),
     "waiting_list_promotion": gettext_lazy("Moved up from the waiting list"),
     "shift_cancelled": gettext_lazy("Shift cancelled"),
@@ -286,7 +287,11 @@ def _wall_clock(day, at: time, zone) -> datetime:
 
 
 def recipient_email(member: Member) -> str:
-    return member.email or (member.user.email if member.user_id else "")
+    """A member with a login is written to at her login's own address (she alone changes it); a member
+    without one at the address the shelter keeps for her."""
+    if member.user_id:
+        return member.user.email
+    return member.email
 
 
 def _deliver(notice: Notice, message: Message) -> None:
@@ -321,9 +326,22 @@ def render_invitation(notice: Notice) -> Message:
         raise DropNotice("The member has no active login.")
     if user.has_usable_password():
         raise DropNotice("The member has already set a password.")
+    if user.last_login is not None or user.is_staff or user.is_superuser:
+        raise DropNotice("The login is in use; a shelter never sends a key for it.")
+    # The key is for this login, and _deliver sends it to this login's own address (recipient_email).
     key = default_token_generator.make_token(user)
     link = site_url(reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key}))
     days = settings.PASSWORD_RESET_TIMEOUT // 86400
     return render_template_message(
         "invitation", {"member": notice.recipient, "link": link, "days": days, "login_url": site_url("/")}
     )
+
+
+@notice_kind("membership_invitation")
+def render_membership_invitation(notice: Notice) -> Message:
+    """An invitation to an address that already has a login: no key, only "log in and answer". Nothing is
+    linked until she accepts; a withdrawn, answered or retargeted invitation is dropped."""
+    member = notice.recipient
+    if member.user_id or member.invited_at is None or member.erased_at or member.status == "left":
+        raise DropNotice("The invitation is no longer open.")
+    return render_template_message("membership_invitation", {"member": member, "login_url": site_url("/")})

@@ -3,10 +3,10 @@ and the volunteer's own profile, pledge and data download. Thin: forms parse, se
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
@@ -20,6 +20,7 @@ from .access import admin_required, coordinator_required, volunteer_required
 from .audit import log_export
 from .errors import JourplanError
 from .export_labels import field_label, field_value, section_label
+from .exports import export_response
 from .forms import (
     FeeRateForm,
     InterviewForm,
@@ -34,7 +35,8 @@ from .forms import (
 from .gdpr import member_erase, member_export
 from .models import FeeRate, Member, MemberStatus, Payment, PledgeText, may_see_contact_data
 from .onboarding import current_pledge
-from .resources import neutralise_formula
+from .params import page_param
+from .rank import may_manage
 from .services import (
     MEMBER_SELF_EDITABLE_FIELDS,
     fee_rate_set,
@@ -98,7 +100,7 @@ def member_list(request):
             members = members.filter(record_valid_until__isnull=True)
         elif onboarding == "complete":
             members = members.filter(has_interview=True, has_current_pledge=True, record_valid_until__isnull=False)
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(members, PAGE_SIZE).get_page(page_param(request))
     rows = list(page.object_list)
     _mark_contact_visibility(request.member, rows)
     query = request.GET.copy()
@@ -111,7 +113,17 @@ def member_list(request):
 
 
 def _member_or_404(request, pk: int) -> Member:
-    return get_object_or_404(Member.objects.for_organisation(request.organisation).filter(erased_at=None), pk=pk)
+    return get_object_or_404(
+        Member.objects.for_organisation(request.organisation).filter(erased_at=None).select_related("user"), pk=pk
+    )
+
+
+def _managed_member_or_403(request, pk: int) -> Member:
+    """A member of her shelter whom she may manage (members.rank); a higher role is a 403."""
+    member = _member_or_404(request, pk)
+    if not may_manage(request.member, member):
+        raise PermissionDenied
+    return member
 
 
 def _detail_context(request, member: Member, **forms) -> dict:
@@ -130,7 +142,8 @@ def _detail_context(request, member: Member, **forms) -> dict:
         "interview_form": forms.get("interview_form") or InterviewForm(),
         "record_check_form": forms.get("record_check_form") or RecordCheckForm(),
         "payment_form": forms.get("payment_form") or PaymentForm(),
-        "can_erase": member.status == MemberStatus.LEFT,
+        "can_manage": may_manage(request.member, member),
+        "can_erase": member.status == MemberStatus.LEFT and may_manage(request.member, member),
         "is_self": member.pk == request.member.pk,
     }
 
@@ -143,14 +156,8 @@ def member_detail(request, pk: int):
 
 @coordinator_required
 def member_edit(request, pk: int):
-    member = _member_or_404(request, pk)
-    show_contact = may_see_contact_data(request.member, member)
-    form = MemberForm(
-        request.POST or None,
-        instance=member,
-        show_contact=show_contact,
-        may_change_role=request.member.is_admin,
-    )
+    member = _managed_member_or_403(request, pk)
+    form = MemberForm(request.POST or None, instance=member, editor=request.member)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.fields}
         try:
@@ -170,7 +177,7 @@ def _back_to_member(request, member):
 @coordinator_required
 @require_POST
 def member_invite_existing(request, pk: int):
-    member = _member_or_404(request, pk)
+    member = _managed_member_or_403(request, pk)
     try:
         member_invite(member=member, invited_by=request.member)
     except JourplanError as refused:
@@ -183,7 +190,7 @@ def member_invite_existing(request, pk: int):
 @coordinator_required
 @require_POST
 def member_leave(request, pk: int):
-    member = _member_or_404(request, pk)
+    member = _managed_member_or_403(request, pk)
     if member.pk == request.member.pk:
         messages.error(request, _("You cannot mark yourself as left."))
         return _back_to_member(request, member)
@@ -199,7 +206,7 @@ def member_leave(request, pk: int):
 @coordinator_required
 @require_POST
 def member_erase_view(request, pk: int):
-    member = _member_or_404(request, pk)
+    member = _managed_member_or_403(request, pk)
     try:
         member_erase(member=member, by=request.member)
     except JourplanError as refused:
@@ -294,23 +301,21 @@ def annual_meeting(request):
 @coordinator_required
 def annual_meeting_csv(request):
     year, rows = _annual_meeting_rows(request)
-    log_export(obj=request.organisation, what="annual_meeting_csv", by=request.member)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"rostlangd-{year}.csv" if request.LANGUAGE_CODE == "sv" else f"annual-meeting-{year}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so Excel opens it as UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Last name"), _("First name"), _("Membership type"), _("Paid on")])
-    for member, payment in rows:
-        writer.writerow(
+    return export_response(
+        request,
+        what="annual_meeting_csv",
+        filename=f"rostlangd-{year}.csv" if request.LANGUAGE_CODE == "sv" else f"annual-meeting-{year}.csv",
+        header=[_("Last name"), _("First name"), _("Membership type"), _("Paid on")],
+        rows=[
             [
-                neutralise_formula(member.last_name),
-                neutralise_formula(member.first_name),
+                member.last_name,
+                member.first_name,
                 member.get_membership_type_display(),
                 payment.paid_on.isoformat() if payment else "",
             ]
-        )
-    return response
+            for member, payment in rows
+        ],
+    )
 
 
 # --- Admins: fee rates and pledge texts --------------------------------------------------------------

@@ -30,42 +30,112 @@ from .models import (
 )
 from .notices import notice_plan
 from .onboarding import current_pledge, plan_pledge_sign_again
+from .rank import check_changes, check_may_manage
 
 
 class InvitationRefused(JourplanError):
     pass
 
 
-def _login_for(email: str) -> User:
+def _login_exists(email: str) -> bool:
     email = email.strip().lower()
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(email=email)  # unusable password until she sets one
-    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return User.objects.filter(email=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists()
+
+
+def _new_login(email: str) -> User:
+    """A login for an address that had none: unusable password until she sets one from the invitation mail,
+    which goes to this same address (so the address is hers once she uses the link)."""
+    user = User.objects.create_user(email=email)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
 
 
 @transaction.atomic
 def member_invite(*, member: Member, invited_by: Member | None = None) -> Member:
-    """Give the member a login (or link her existing one) and plan the invitation mail.
+    """Invite the member to the portal (or invite her again).
 
-    Guarantees: her e-mail address becomes her verified login; a person who already has a password
-    (she belongs to another shelter) is linked without a new mail. Re-inviting plans a fresh mail.
+    Guarantees:
+    - The inviter manages the member (rank rules, members.rank), else RankRefused and nothing changes.
+    - An address with no login gets a new login, linked to this member, and a set-password mail to that
+      address. An address that already has a login (she belongs to another shelter, or is an operator) is
+      never linked here: the membership waits (`invited_at`) until she accepts it, logged in with her own
+      credentials, and the mail only asks her to log in. The inviter sees the same in both cases.
+    - Keys are only ever made for a login this invitation created, and sent to that login's own address.
     """
-    member = Member.objects.select_for_update().get(pk=member.pk)
-    if not member.email:
-        raise InvitationRefused(_("Add an e-mail address before inviting her."))
+    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    check_may_manage(invited_by, member)
     if member.status == MemberStatus.LEFT or member.erased_at:
         raise InvitationRefused(_("A member who has left cannot be invited."))
-    if member.user_id and member.user.has_usable_password():
+    if member.login_state == "active":
         raise InvitationRefused(_("She already has a login."))
-    user = _login_for(member.email)
-    if Member.objects.filter(organisation=member.organisation, user=user).exclude(pk=member.pk).exists():
-        raise InvitationRefused(_("This e-mail address already belongs to another member of the shelter."))
-    member.user = user
-    member.save(update_fields=["user", "updated_at"])
-    if not user.has_usable_password():
-        notice_plan(recipient=member, kind="invitation", variant=timezone.now().strftime("%Y%m%d%H%M%S%f"))
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    if member.user_id:  # the login this shelter's invitation made, still without a password
+        notice_plan(recipient=member, kind="invitation", variant=stamp)
+        return member
+    if not member.email:
+        raise InvitationRefused(_("Add an e-mail address before inviting her."))
+    if not _login_exists(member.email):
+        member.user = _new_login(member.email)
+        member.invited_at = None
+        member.save(update_fields=["user", "invited_at", "updated_at"])
+        notice_plan(recipient=member, kind="invitation", variant=stamp)
+    else:
+        member.invited_at = timezone.now()
+        member.save(update_fields=["invited_at", "updated_at"])
+        notice_plan(recipient=member, kind="membership_invitation", variant=stamp)
+    return member
+
+
+def pending_invitations(user) -> list[Member]:
+    """Memberships waiting for this login to accept: invited to one of her verified addresses, not linked."""
+    if not user.is_authenticated:
+        return []
+    addresses = [
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    ]
+    return list(
+        Member.objects.filter(user=None, invited_at__isnull=False, erased_at=None, email__in=addresses)
+        .exclude(status=MemberStatus.LEFT)
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    )
+
+
+def _pending_for(user, member_id: int) -> Member:
+    member = next((m for m in pending_invitations(user) if m.pk == member_id), None)
+    if member is None:
+        raise InvitationRefused(_("This invitation is no longer open."))
+    return Member.objects.select_for_update().get(pk=member.pk)
+
+
+def membership_accept(*, user, member_id: int) -> Member:
+    """She accepts an invitation to her own verified address: only now is her login linked to the membership.
+    A login that already belongs to that shelter cannot be linked twice: the invitation is closed (that is
+    kept) and InvitationRefused says so."""
+    member, linked = _accept(user=user, member_id=member_id)
+    if not linked:
+        raise InvitationRefused(_("You already belong to this shelter."))
+    return member
+
+
+@transaction.atomic
+def _accept(*, user, member_id: int) -> tuple[Member, bool]:
+    member = _pending_for(user, member_id)
+    linked = not Member.objects.filter(organisation_id=member.organisation_id, user=user).exists()
+    if linked:
+        member.user = user
+    member.invited_at = None
+    member.save(update_fields=["user", "invited_at", "updated_at"])
+    return member, linked
+
+
+@transaction.atomic
+def membership_decline(*, user, member_id: int) -> Member:
+    """She declines: the invitation is closed and nothing of hers is linked or shown to the shelter."""
+    member = _pending_for(user, member_id)
+    member.invited_at = None
+    member.save(update_fields=["invited_at", "updated_at"])
     return member
 
 
@@ -110,8 +180,8 @@ MEMBER_EDITABLE_FIELDS = frozenset(
         "notes",
     }
 )
-# What a volunteer may change about herself.
-MEMBER_SELF_EDITABLE_FIELDS = frozenset({"email", "phone", "postal_address", "language", "share_phone"})
+# What a volunteer may change about herself (her e-mail address is her login: Account → E-mail).
+MEMBER_SELF_EDITABLE_FIELDS = frozenset({"phone", "postal_address", "language", "share_phone"})
 
 
 class MemberUpdateRefused(JourplanError):
@@ -128,26 +198,62 @@ def _raise_validation(error: ValidationError) -> None:
     raise MemberUpdateRefused(*messages_)
 
 
+def _pending_login_withdrawn(member: Member) -> None:
+    """Her address changed before she ever used the invitation: the login made for the old address is
+    unlinked (and removed when nothing else holds it), so no key for it can reach the new address."""
+    user = member.user
+    member.user = None
+    member.invited_at = None
+    if user is None:
+        return
+    untouched = not user.has_usable_password() and user.last_login is None and not (user.is_staff or user.is_superuser)
+    if untouched and not Member.objects.filter(user=user).exclude(pk=member.pk).exists():
+        Member.objects.filter(pk=member.pk).update(user=None)
+        user.delete()
+
+
 @transaction.atomic
 def member_update(*, member: Member, by: Member | None = None, today: date | None = None, **changes) -> Member:
     """Change a member's register data.
 
-    Guarantees: only register fields change (anything else is refused); the row is validated as a whole
-    (unique e-mail per shelter, phone format) and nothing is written when it is invalid; a change of
-    status sets status_changed_on (and left_on when she leaves); an erased member cannot be changed.
+    Guarantees: only register fields change (anything else is refused); the rank rules hold (members.rank:
+    coordinators change volunteers only, only admins change roles, protected identity and a protected
+    member's contact data; she herself changes her own self-editable fields); a member with a login keeps
+    her login's address, which only she changes (Account → E-mail, with verification); changing the address
+    of someone who has not used her invitation yet withdraws it; the shelter keeps at least one admin; the
+    row is validated as a whole and nothing is written when anything is refused; a change of status sets
+    status_changed_on (and left_on when she leaves); an erased member cannot be changed.
     """
     unknown = set(changes) - MEMBER_EDITABLE_FIELDS
     if unknown:
         raise MemberUpdateRefused(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(unknown)})
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
     if member.erased_at:
         raise MemberUpdateRefused(_("An erased member cannot be changed."))
+    if isinstance(changes.get("email"), str):
+        changes["email"] = changes["email"].strip().lower()
+    changed = {field: value for field, value in changes.items() if getattr(member, field) != value}
+    if not changed:
+        return member  # nothing to write (and nothing to audit)
+    herself = by is not None and by.pk == member.pk
+    if herself and set(changed) <= MEMBER_SELF_EDITABLE_FIELDS:
+        pass
+    else:
+        check_changes(by, member, changed)
+    if "email" in changed:
+        if member.login_state == "active":
+            raise MemberUpdateRefused(
+                _("Her e-mail address is her login. Only she can change it, under Account → E-mail.")
+            )
+        _pending_login_withdrawn(member)
+    if member.role == Role.ADMIN and (
+        changed.get("role", Role.ADMIN) != Role.ADMIN or changed.get("status") == MemberStatus.LEFT
+    ):
+        _keep_an_admin(member)
     today = today or timezone.localdate()
     old_status = member.status
-    for field, value in changes.items():
+    for field, value in changed.items():
         setattr(member, field, value)
-    if isinstance(member.email, str):
-        member.email = member.email.strip().lower()
     if member.status != old_status:
         member.status_changed_on = today
         member.left_on = today if member.status == MemberStatus.LEFT else None
@@ -161,20 +267,35 @@ def member_update(*, member: Member, by: Member | None = None, today: date | Non
     return member
 
 
+def _keep_an_admin(member: Member) -> None:
+    others = (
+        Member.objects.for_organisation(member.organisation).current().filter(role=Role.ADMIN).exclude(pk=member.pk)
+    )
+    if not others.exists():
+        raise MemberUpdateRefused(_("The shelter must keep at least one admin. Make someone else admin first."))
+
+
 @transaction.atomic
 def member_mark_left(*, member: Member, by: Member | None = None, on: date | None = None) -> Member:
     """Record that the member has left: status LEFT, left_on and status_changed_on set. Her login and
-    history stay (erasure is a separate step, member_erase). Marking twice changes nothing."""
+    history stay (erasure is a separate step, member_erase). Rank rules hold; nobody marks herself as
+    left here; the last admin cannot leave. Marking twice changes nothing."""
     member = Member.objects.select_for_update().get(pk=member.pk)
+    check_may_manage(by, member)
+    if by is not None and by.pk == member.pk:
+        raise MemberUpdateRefused(_("You cannot mark yourself as left."))
     if member.erased_at:
         raise MemberUpdateRefused(_("An erased member cannot be changed."))
     if member.status == MemberStatus.LEFT:
         return member
+    if member.role == Role.ADMIN:
+        _keep_an_admin(member)
     on = on or timezone.localdate()
     member.status = MemberStatus.LEFT
     member.left_on = on
     member.status_changed_on = on
-    member.save(update_fields=["status", "left_on", "status_changed_on", "updated_at"])
+    member.invited_at = None
+    member.save(update_fields=["status", "left_on", "status_changed_on", "invited_at", "updated_at"])
     return member
 
 

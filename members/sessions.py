@@ -6,8 +6,9 @@
   request (`SESSION_SAVE_EVERY_REQUEST`).
 - `sessions_end(user_id)` ends every session of a login by raising `User.session_epoch`, which is part of
   the session hash Django checks on each request. It runs when a member loses a role (admin → coordinator,
-  coordinator → volunteer), leaves, or is erased; a new password ends the other sessions through the same
-  hash (the password is part of it).
+  coordinator → volunteer), leaves, or is erased — unless her login keeps that standing through another
+  shelter or the federation, since one shelter never acts on another's sessions (access to each shelter is
+  checked on every request anyway); a new password ends the other sessions through the same hash.
 """
 
 from __future__ import annotations
@@ -90,9 +91,23 @@ def _end_sessions_on_lost_access(sender, instance: Member, created: bool, **kwar
         left = now["status"] == MemberStatus.LEFT and old["status"] != MemberStatus.LEFT
         erased = now["erased_at"] not in (None, _UNKNOWN) and old["erased_at"] is None
         unlinked = now["user_id"] is not _UNKNOWN and now["user_id"] != old_user_id
-        if lost_role or left or erased or unlinked:
+        if (lost_role or left or erased or unlinked) and not _standing_elsewhere(old_user_id, instance, lost_role):
             sessions_end(user_id=old_user_id)
     _remember_loaded_state(sender, instance)
+
+
+def _standing_elsewhere(user_id: int, instance: Member, lost_role: bool) -> bool:
+    """Whether the login keeps what this change took away through another shelter (or the federation): a
+    shelter's decision about its own membership never logs her out of another shelter."""
+    user = User.objects.filter(pk=user_id).only("is_staff", "is_superuser").first()
+    if user is None:
+        return False
+    others = (
+        Member.objects.filter(user_id=user_id, erased_at=None).exclude(status=MemberStatus.LEFT).exclude(pk=instance.pk)
+    )
+    if lost_role:
+        return others.filter(role__in=[Role.COORDINATOR, Role.ADMIN]).exists() or user.is_staff or user.is_superuser
+    return others.exists() or user.is_staff or user.is_superuser
 
 
 post_init.connect(_remember_loaded_state, sender=Member, dispatch_uid="members.sessions.remember")

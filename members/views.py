@@ -2,34 +2,65 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from .access import coordinator_required, superuser_required, volunteer_required
 from .errors import JourplanError
 from .forms import InviteForm, ShelterForm
 from .models import Heartbeat, Member, MemberStatus, Organisation
 from .onboarding import current_pledge, members_with_current_pledge
-from .services import member_invite, organisation_create
+from .services import (
+    member_invite,
+    membership_accept,
+    membership_decline,
+    organisation_create,
+    pending_invitations,
+)
 
 
 @login_required
 def home(request):
-    """After login: straight to her shelter, or a choice when she belongs to several."""
+    """After login: straight to her shelter, or a choice when she belongs to several or has invitations
+    to answer (only she sees them: they were sent to her own verified address)."""
     memberships = list(
         Member.objects.filter(user=request.user, erased_at=None)
         .exclude(status=MemberStatus.LEFT)
         .select_related("organisation")
         .order_by("organisation__name")
     )
-    if len(memberships) == 1:
+    invitations = pending_invitations(request.user)
+    if len(memberships) == 1 and not invitations:
         return redirect(memberships[0].organisation.get_absolute_url())
-    if not memberships and request.user.is_superuser:
+    if not memberships and not invitations and request.user.is_superuser:
         return redirect("federation:shelters")
-    return render(request, "members/choose_shelter.html", {"memberships": memberships})
+    return render(request, "members/choose_shelter.html", {"memberships": memberships, "invitations": invitations})
+
+
+@login_required
+@require_POST
+def invitation_answer(request, pk: int):
+    """She accepts or declines an invitation to her own address; anyone else gets a 404."""
+    if not any(invitation.pk == pk for invitation in pending_invitations(request.user)):
+        raise Http404
+    try:
+        if request.POST.get("answer") == "accept":
+            member = membership_accept(user=request.user, member_id=pk)
+        else:
+            membership_decline(user=request.user, member_id=pk)
+            messages.success(request, _("The invitation has been declined."))
+            return redirect("home")
+    except JourplanError as refused:
+        messages.error(request, refused.message)
+        return redirect("home")
+    messages.success(
+        request, _("Welcome! You are now a member of %(name)s in Jourplan.") % {"name": member.organisation.name}
+    )
+    return redirect(member.organisation.get_absolute_url())
 
 
 @never_cache
@@ -63,7 +94,7 @@ def portal(request):
 
 @coordinator_required
 def invite(request):
-    form = InviteForm(request.POST or None, organisation=request.organisation)
+    form = InviteForm(request.POST or None, organisation=request.organisation, inviter=request.member)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

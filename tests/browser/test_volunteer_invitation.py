@@ -90,3 +90,31 @@ def test_she_logs_in_on_her_phone_and_lands_in_the_portal(phone, organisation, v
     login.click()
     page.wait_for_url(re.compile(re.escape(portal_url(organisation)) + "$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Hej, Vera"
+
+
+def test_a_volunteer_with_a_login_accepts_an_invitation_on_her_phone(phone, organisation, other_organisation):
+    """She already volunteers elsewhere: the second shelter's invitation waits on her first page until she
+    accepts it, and only then does the shelter appear; her e-mail page says how to change her address."""
+    from members.services import member_invite
+    from tests.factories import MemberFactory, UserFactory
+
+    bodil = MemberFactory(
+        organisation=other_organisation, first_name="Bodil", user=UserFactory(email="bodil@example.org")
+    )
+    invited = Member.objects.create(organisation=organisation, first_name="Bodil", email="bodil@example.org")
+    member_invite(member=invited)
+
+    visit = phone(bodil)
+    page = visit.goto("/")
+    page.get_by_role("heading", name="Inbjudningar").wait_for()
+    assert page.get_by_text(organisation.name).is_visible()
+    visit.check("volunteer-invitation-to-answer")
+    accept = page.get_by_role("button", name="Acceptera")
+    assert_tap_target(accept)
+    accept.click()
+    page.wait_for_url(re.compile(re.escape(portal_url(organisation)) + "$"))
+    invited.refresh_from_db()
+    assert invited.user_id == bodil.user_id
+
+    page = visit.goto(reverse("account_email"))
+    visit.check("volunteer-change-email")

@@ -84,7 +84,8 @@ def test_coordinator_edits_a_member_but_not_her_role(coordinator_client, volunte
     assert volunteer.role == Role.VOLUNTEER
 
 
-def test_edit_with_a_taken_email_shows_an_error(coordinator_client, volunteer, coordinator):
+def test_edit_with_a_taken_email_shows_an_error(coordinator_client, organisation, coordinator):
+    volunteer = MemberFactory(organisation=organisation, user=None, email="vera@example.org")
     response = coordinator_client.post(
         url("member_edit", volunteer),
         {

@@ -77,9 +77,9 @@ def test_smtp_recovers_and_the_notice_goes_out(volunteer, settings):
 @pytest.mark.django_db
 def test_one_failing_recipient_never_blocks_the_others(organisation, settings):
     settings.EMAIL_BACKEND = "tests.members.test_notice_failures.RefusesBrokenBackend"
-    good_before = MemberFactory(organisation=organisation, email="anna@example.org")
-    broken = MemberFactory(organisation=organisation, email="broken@example.org")
-    good_after = MemberFactory(organisation=organisation, email="berit@example.org")
+    good_before = MemberFactory(organisation=organisation, user__email="anna@example.org")
+    broken = MemberFactory(organisation=organisation, user__email="broken@example.org")
+    good_after = MemberFactory(organisation=organisation, user__email="berit@example.org")
     planned = [plan(member) for member in (good_before, broken, good_after)]
     tasks.send_notices([n.pk for n in planned])
     assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.org", "berit@example.org"]

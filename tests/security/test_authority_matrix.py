@@ -1,0 +1,283 @@
+"""The authority matrix (issue 13): every staff action on members, for every actor and every kind of target, in
+her own shelter and in another, against the rank table of docs/security.md.
+
+- A denied cell changes nothing in any table (a dump of every model before and after).
+- An allowed cell does what it says, and nothing more: no other shelter's rows change, and no login changes
+  (a login belongs to its person) — except that erasing a membership erases a login that has no other
+  membership and no federation standing, and a lost role or membership ends the sessions of such a login.
+
+Actors: volunteer, coordinator, admin of shelter A, and a federation operator (no membership). Targets live in A
+("same") or in B ("other"): a volunteer, a coordinator, an admin, a pending invitee (a login made by an
+invitation, never used), a volunteer whose login also belongs to shelter C, a volunteer whose login is an
+operator's, and a volunteer under protected identity.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from members import imports
+from members.models import Member, MemberStatus, Notice, Role, User
+from tests.conftest import log_in
+from tests.factories import MemberFactory, OrganisationFactory, UserFactory
+
+ACTORS = ("volunteer", "coordinator", "admin", "operator")
+TARGETS = ("volunteer", "coordinator", "admin", "pending", "shared_login", "operator", "protected")
+SCOPES = ("same", "other")
+ACTIONS = ("invite", "edit", "role", "pause", "leave", "erase", "import_create", "import_update", "resend")
+ROLE_OF = {"coordinator": Role.COORDINATOR, "admin": Role.ADMIN}
+ROLE_WORD = {Role.VOLUNTEER: "ideell", Role.COORDINATOR: "samordnare", Role.ADMIN: "administratör"}
+# Targets whose login has nothing but this one membership: erasing it may erase the login, leaving may end
+# its sessions. The others keep their login untouched.
+SOLE_LOGIN = {"volunteer", "coordinator", "admin", "pending", "protected"}
+
+
+# --- The rank table ------------------------------------------------------------------------------------
+
+
+def grantable(actor: str, role: str) -> bool:
+    return actor == "admin" or (actor == "coordinator" and role == Role.VOLUNTEER)
+
+
+def manages(actor: str, target: str) -> bool:
+    """Coordinators manage volunteers; admins every member of their own shelter."""
+    return actor == "admin" or (actor == "coordinator" and ROLE_OF.get(target, Role.VOLUNTEER) == Role.VOLUNTEER)
+
+
+def expected(actor: str, target: str, action: str, scope: str) -> str:
+    """ "changed": the target changes as the action says; "created": a new member joins A, the target and every
+    other shelter untouched; "unchanged": nothing changes anywhere."""
+    if actor not in ("coordinator", "admin"):
+        return "unchanged"
+    role = ROLE_OF.get(target, Role.VOLUNTEER)
+    if action in ("invite", "import_create"):
+        if not grantable(actor, role):
+            return "unchanged"
+        if action == "invite" and scope == "same" and target != "protected":
+            return "unchanged"  # she is already in the register (a visible address): refused, said in words
+        return "created"
+    if action == "import_update":
+        if scope == "other" or (target == "protected" and actor != "admin"):
+            # The address is unknown to her (another shelter's, or hidden): the row reads "new" and adds someone.
+            return "created" if grantable(actor, role) else "unchanged"
+        return "changed" if manages(actor, target) else "unchanged"
+    if scope == "other":
+        return "unchanged"
+    if action == "role":
+        return "changed" if actor == "admin" else "unchanged"
+    if action == "resend":
+        return "changed" if manages(actor, target) and target == "pending" else "unchanged"
+    return "changed" if manages(actor, target) else "unchanged"
+
+
+# --- The world -------------------------------------------------------------------------------------------
+
+
+def _target(shelter, kind: str, third) -> Member:
+    if kind == "pending":
+        return MemberFactory(organisation=shelter, user=UserFactory(password=None))
+    if kind == "shared_login":
+        member = MemberFactory(organisation=shelter)
+        MemberFactory(organisation=third, user=member.user)
+        return member
+    if kind == "operator":
+        return MemberFactory(organisation=shelter, user=UserFactory(is_staff=True, is_superuser=True))
+    if kind == "protected":
+        return MemberFactory(
+            organisation=shelter, protected_identity=True, phone="+46701234567", postal_address="Hemlig väg 1"
+        )
+    return MemberFactory(organisation=shelter, role=ROLE_OF.get(kind, Role.VOLUNTEER))
+
+
+def build(actor: str, target: str, scope: str, action: str):
+    a = OrganisationFactory(slug="jour-a")
+    b = OrganisationFactory(slug="jour-b")
+    c = OrganisationFactory(slug="jour-c")
+    actors = {
+        "volunteer": MemberFactory(organisation=a, role=Role.VOLUNTEER),
+        "coordinator": MemberFactory(organisation=a, role=Role.COORDINATOR),
+        "admin": MemberFactory(organisation=a, role=Role.ADMIN),
+        "operator": UserFactory(is_staff=True, is_superuser=True),
+    }
+    MemberFactory(organisation=b, role=Role.ADMIN)
+    member = _target(a if scope == "same" else b, target, c)
+    if action == "erase":
+        Member.objects.filter(pk=member.pk).update(status=MemberStatus.LEFT)
+    member.refresh_from_db()
+    return a, b, c, actors[actor], member
+
+
+# --- Snapshots -------------------------------------------------------------------------------------------
+
+
+def dump() -> dict:
+    """Every row of every table Jourplan and its libraries keep (sessions aside: a request renews its own)."""
+    rows = {}
+    for model in apps.get_models():
+        if model._meta.db_table == "django_session":
+            continue
+        rows[model._meta.label] = list(model._default_manager.order_by("pk").values())
+    return rows
+
+
+def logins() -> dict:
+    return {
+        "users": list(User.objects.order_by("pk").values()),
+        "addresses": list(EmailAddress.objects.order_by("pk").values()),
+        "authenticators": list(Authenticator.objects.order_by("pk").values()),
+    }
+
+
+def shelters_rows(*shelters) -> dict:
+    return {
+        "members": list(Member.objects.filter(organisation__in=shelters).order_by("pk").values()),
+        "notices": list(Notice.objects.filter(organisation__in=shelters).order_by("pk").values()),
+    }
+
+
+# --- The actions -----------------------------------------------------------------------------------------
+
+
+def _form(member: Member, **changes) -> dict:
+    data = {
+        "first_name": member.first_name,
+        "last_name": member.last_name,
+        "email": member.email,
+        "phone": str(member.phone) if member.phone else "",
+        "postal_address": member.postal_address,
+        "language": member.language,
+        "membership_type": member.membership_type,
+        "status": member.status,
+        "role": member.role,
+        "notes": member.notes,
+    }
+    if member.protected_identity:
+        data["protected_identity"] = "on"
+    data.update(changes)
+    return data
+
+
+def _import(client, shelter, rows: list[list[str]]):
+    header = "Förnamn;Efternamn;E-post;Roll;Skyddade personuppgifter\n"
+    content = (header + "".join(";".join(row) + "\n" for row in rows)).encode()
+    url = reverse("members:import_members", kwargs={"shelter": shelter.slug})
+    response = client.post(url, {"file": SimpleUploadedFile("medlemmar.csv", content, content_type="text/csv")})
+    page = response.content.decode() if response.status_code == 200 else ""
+    token = re.search(r'name="token" value="([^"]+)"', page)
+    if token is None:
+        return response
+    return client.post(reverse("members:import_members_confirm", kwargs={"shelter": shelter.slug}), {"token": token[1]})
+
+
+def act(client, action: str, shelter, member: Member):
+    def url(name):
+        return reverse(f"members:{name}", kwargs={"shelter": shelter.slug, "pk": member.pk})
+
+    new_role = Role.VOLUNTEER if member.role != Role.VOLUNTEER else Role.COORDINATOR
+    if action == "invite":
+        data = {"first_name": "Ny", "last_name": "Person", "email": member.email, "role": member.role}
+        return client.post(reverse("members:invite", kwargs={"shelter": shelter.slug}), data)
+    if action == "edit":
+        return client.post(url("member_edit"), _form(member, first_name="Ändrad", phone="+46709999999"))
+    if action == "role":
+        return client.post(url("member_edit"), _form(member, role=new_role))
+    if action == "pause":
+        return client.post(url("member_edit"), _form(member, status=MemberStatus.PAUSED))
+    if action == "leave":
+        return client.post(url("member_leave"))
+    if action == "erase":
+        return client.post(url("member_erase"))
+    if action == "resend":
+        return client.post(url("member_invite_existing"))
+    word = ROLE_WORD[member.role]
+    if action == "import_create":
+        return _import(client, shelter, [["Ny", "Importerad", "ny.importerad@example.org", word, ""]])
+    # import_update: her address, a new name, and (the attack of finding 3) "not protected".
+    return _import(client, shelter, [["Importerad", member.last_name, member.email, word, "nej"]])
+
+
+def changed_as_said(action: str, before: Member, after: Member, actor_kind: str) -> bool:
+    if action == "edit":
+        return after.first_name == "Ändrad"
+    if action == "role":
+        return after.role != before.role
+    if action == "pause":
+        return after.status == MemberStatus.PAUSED
+    if action == "leave":
+        return after.status == MemberStatus.LEFT
+    if action == "erase":
+        return after.erased_at is not None and after.user_id is None
+    if action == "import_update":
+        return after.first_name == "Importerad" and after.protected_identity is False
+    if action == "resend":
+        return Notice.objects.filter(recipient=after, kind="invitation").exists()
+    raise AssertionError(action)
+
+
+# --- The matrix ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _uploads(tmp_path, monkeypatch):
+    monkeypatch.setattr(imports, "UPLOAD_DIR", tmp_path / "imports")
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.django_db
+def test_authority_matrix(client, actor, target, scope, action):
+    a, b, c, who, member = build(actor, target, scope, action)
+    log_in(client, who)
+    outcome = expected(actor, target, action, scope)
+    before_all, before_logins = dump(), logins()
+    before_others = shelters_rows(b, c)
+    before_a_members = set(Member.objects.filter(organisation=a).values_list("pk", flat=True))
+    target_before = Member.objects.get(pk=member.pk)
+
+    response = act(client, action, a, member)
+    assert response.status_code < 500, response.status_code
+
+    cell = f"{actor} → {target} ({scope} shelter): {action}"
+    if outcome == "unchanged":
+        assert dump() == before_all, f"{cell} was refused but changed something"
+        return
+    target_after = Member.objects.get(pk=member.pk)
+    others_after = shelters_rows(b, c)
+    if outcome == "created":
+        created = Member.objects.filter(organisation=a).exclude(pk__in=before_a_members)
+        assert created.count() == 1, f"{cell}: expected one new member in her shelter"
+        assert created.get().user_id is None, f"{cell}: a new member is never linked to an existing login"
+        assert _row(target_before) == _row(target_after), f"{cell}: the target changed"
+        assert others_after == before_others, f"{cell}: another shelter's rows changed"
+        assert logins() == before_logins, f"{cell}: a login changed"
+        return
+    assert changed_as_said(action, target_before, target_after, actor), f"{cell} was allowed but did not happen"
+    # Only her own shelter's rows change (the target's login may keep a membership in shelter C).
+    assert others_after == before_others, f"{cell}: another shelter's rows changed"
+    after_logins = logins()
+    if target in SOLE_LOGIN and action in ("erase", "leave", "role"):
+        _assert_only_her_login_changed(before_logins, after_logins, target_before.user_id, cell)
+    else:
+        assert after_logins == before_logins, f"{cell}: a login changed"
+
+
+def _row(member: Member) -> dict:
+    return Member.objects.filter(pk=member.pk).values().get()
+
+
+def _assert_only_her_login_changed(before: dict, after: dict, user_id, cell: str) -> None:
+    def without(rows, key="id"):
+        return [row for row in rows if row.get(key) != user_id]
+
+    assert without(after["users"]) == without(before["users"]), f"{cell}: another login changed"
+    assert without(after["addresses"], "user_id") == without(before["addresses"], "user_id"), cell
+    assert without(after["authenticators"], "user_id") == without(before["authenticators"], "user_id"), cell
