@@ -159,7 +159,8 @@ def measure_budgets(budgets: Budgets, size: str, slug: str) -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from members.models import Member, Organisation, Role
+    from core.models import Organisation
+    from members.models import Member, Role
     from shifts.portal import open_page
 
     organisation = Organisation.objects.get(slug=slug)
@@ -451,7 +452,8 @@ def rush(port: int) -> dict:
     """A new month opens in one shelter; all its volunteers try to take its first shifts at the same moment."""
     from django.utils import timezone
 
-    from members.models import Member, Organisation, Role
+    from core.models import Organisation
+    from members.models import Member, Role
     from shifts.generation import shifts_generate
     from shifts.models import Assignment, AssignmentStatus, Shift
 

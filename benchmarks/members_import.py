@@ -32,9 +32,10 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from benchmarks._table import record  # noqa: E402
+from core.models import Organisation, User  # noqa: E402
 from members import imports  # noqa: E402
 from members.middleware import SESSION_KEY  # noqa: E402
-from members.models import Member, Organisation, Role, User  # noqa: E402
+from members.models import Member, Role  # noqa: E402
 
 SIZE = 5_000
 SMALL = 100

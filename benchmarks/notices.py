@@ -34,8 +34,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from benchmarks._table import record  # noqa: E402
-from members import notices, tasks  # noqa: E402
-from members.models import Member, Notice, NoticeStatus, Organisation  # noqa: E402
+from core.models import Organisation  # noqa: E402
+from members.models import Member  # noqa: E402
+from notices import outbox as notices  # noqa: E402
+from notices import tasks  # noqa: E402
+from notices.models import Notice, NoticeStatus  # noqa: E402
 
 MEMBERS = 400
 

@@ -34,8 +34,9 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from benchmarks._table import record  # noqa: E402
+from core.models import Organisation, User  # noqa: E402
 from members.middleware import SESSION_KEY  # noqa: E402
-from members.models import Member, Organisation, Role, User  # noqa: E402
+from members.models import Member, Role  # noqa: E402
 from shifts.models import Assignment, AssignmentStatus, Line, Shift  # noqa: E402
 
 RUNS = 15

@@ -130,19 +130,18 @@ def seed(*, shelters: int = 160, volunteers: int = 60, slug_prefix: str = SLUG_P
     from django.db import transaction
     from django.utils import timezone
 
+    from core.models import Organisation, User
     from members.models import (
         FeeRate,
         Interview,
         Member,
         MembershipType,
-        Organisation,
         Payment,
         PaymentMethod,
         PledgeSignature,
         PledgeText,
         RecordCheck,
         Role,
-        User,
     )
     from shifts.generation import pattern_dates, shift_times
     from shifts.models import Assignment, AssignmentStatus, Line, Shift, ShiftPattern, SwapOffer, WaitingListEntry
@@ -440,7 +439,7 @@ def _first_name(index: int, role: str) -> str:
 
 
 def seeded_shelters(slug_prefix: str = SLUG_PREFIX) -> int:
-    from members.models import Organisation
+    from core.models import Organisation
 
     return Organisation.objects.filter(slug__startswith=slug_prefix).count()
 

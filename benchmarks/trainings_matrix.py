@@ -32,8 +32,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from benchmarks._table import record  # noqa: E402
+from core.models import Organisation, User  # noqa: E402
 from members.middleware import SESSION_KEY  # noqa: E402
-from members.models import Member, Organisation, Role, User  # noqa: E402
+from members.models import Member, Role  # noqa: E402
 from trainings.models import Course, TrainingRecord  # noqa: E402
 from trainings.qualification import QualificationChecker, Requirements  # noqa: E402
 

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "import_export",
     "auditlog",
+    # Dependencies point one way: shifts → trainings → members → notices → core.
+    "core",
+    "notices",
     "members",
     "trainings",
     "shifts",
@@ -58,7 +61,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads a body (CSRF reads the form); after Locale, so its 413 page is in her language.
-    "members.request_limits.RequestBodyLimitMiddleware",
+    "core.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -115,8 +118,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (allauth rate limits and, in production, sessions) -----------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://jourplan")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # A Redis outage is a cache miss, not a server error (members/cache.py).
-    CACHES["default"]["BACKEND"] = "members.cache.TolerantRedisCache"
+    # A Redis outage is a cache miss, not a server error (core/cache.py).
+    CACHES["default"]["BACKEND"] = "core.cache.TolerantRedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
 SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
@@ -125,7 +128,7 @@ COORDINATOR_SESSION_AGE = env.int("COORDINATOR_SESSION_AGE", default=60 * 60 * 2
 SESSION_SAVE_EVERY_REQUEST = True
 
 # --- Auth ---------------------------------------------------------------------------------------
-AUTH_USER_MODEL = "members.User"
+AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -138,7 +141,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "core.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -175,8 +178,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # Security keys/passkeys need a secure origin; plain http is allowed only for local development.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Jourplan"
-# A TOTP code opens the door once, kept in the database, not only in the cache (members/totp.py).
-MFA_FORMS = {"authenticate": "members.totp.AuthenticateForm", "reauthenticate": "members.totp.ReauthenticateForm"}
+# A TOTP code opens the door once, kept in the database, not only in the cache (core/totp.py).
+MFA_FORMS = {"authenticate": "core.totp.AuthenticateForm", "reauthenticate": "core.totp.ReauthenticateForm"}
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
@@ -216,7 +219,7 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 # SMS: a dotted path to a class with send(to, text); the default only logs.
-SMS_BACKEND = env("SMS_BACKEND", default="members.sms.LoggingSmsBackend")
+SMS_BACKEND = env("SMS_BACKEND", default="notices.channels.LoggingSmsBackend")
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -245,8 +248,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Beat only triggers short scans: the database says what is due (no ETAs, no countdowns).
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {"task": "members.tasks.beat_heartbeat", "schedule": 30.0},
-    "dispatch-notices": {"task": "members.tasks.dispatch_due_notices", "schedule": 30.0},
+    "heartbeat": {"task": "notices.tasks.beat_heartbeat", "schedule": 30.0},
+    "dispatch-notices": {"task": "notices.tasks.dispatch_due_notices", "schedule": 30.0},
     "plan-training-notices": {"task": "trainings.tasks.plan_training_notices", "schedule": 3600.0},
     "anonymise-departed-members": {"task": "members.tasks.anonymise_departed_members", "schedule": 24 * 60 * 60.0},
 }
@@ -290,8 +293,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # Feed tokens and reset/invitation keys are redacted from every line (members.log_redaction).
-    "filters": {"redact_secrets": {"()": "members.log_redaction.RedactSecrets"}},
+    # Feed tokens and reset/invitation keys are redacted from every line (core.log_redaction).
+    "filters": {"redact_secrets": {"()": "core.log_redaction.RedactSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from members import views as member_views
+from notices import views as notice_views
 
 # The Django admin is for the federation's operators; allauth's login (with its second factor) guards it.
 admin.autodiscover()
@@ -14,7 +15,7 @@ admin.site.site_header = "Jourplan"
 # link in a mail works in either language.
 urlpatterns = [
     path("", member_views.home, name="home"),
-    path("healthz", member_views.healthz, name="healthz"),
+    path("healthz", notice_views.healthz, name="healthz"),
     path("invitations/<int:pk>/", member_views.invitation_answer, name="invitation_answer"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),

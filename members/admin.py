@@ -1,57 +1,9 @@
-"""The Django admin is for the federation's operators (superusers). An operator is nobody's shelter admin and
-does not own anyone's login, so here she can look, fix shelter settings and deactivate a login, but cannot
-change a person's role, status, protected identity, contact data or link to a login, nor a login's e-mail
-address, password, second factor or operator standing. Those change on the shelter's own pages (by its
-admin) or by the person herself; new shelters and their first admin come from the federation page."""
+"""The register in the Django admin, for the federation's operators (see core/admin.py for what they may not do):
+read-only where a change is the shelter's decision or the person's own."""
 
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    FeeRate,
-    Interview,
-    Member,
-    Notice,
-    Organisation,
-    Payment,
-    PledgeSignature,
-    PledgeText,
-    RecordCheck,
-    User,
-)
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    ordering = ["email"]
-    list_display = ["email", "is_staff", "is_active", "date_joined"]
-    search_fields = ["email"]
-    # No password here: the hash's "set password" link is a door to someone else's login.
-    fieldsets = [
-        (None, {"fields": ["email"]}),
-        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
-        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
-    ]
-    readonly_fields = ["email", "is_staff", "is_superuser", "last_login", "date_joined"]
-
-    def has_add_permission(self, request):
-        return False  # logins come from invitations (and operators from `createsuperuser`)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # deactivate instead; erasure has its own path
-
-    def user_change_password(self, request, id, form_url=""):  # noqa: A002  (Django's signature)
-        raise PermissionDenied
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "time_zone"]
-    prepopulated_fields = {"slug": ["name"]}
+from .models import FeeRate, Interview, Member, Payment, PledgeSignature, PledgeText, RecordCheck
 
 
 @admin.register(Member)
@@ -84,13 +36,6 @@ class MemberAdmin(admin.ModelAdmin):
         if obj is not None and obj.protected_identity:
             fields = [f for f in fields if f not in ("email", "phone", "postal_address", "user")]
         return fields
-
-
-@admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
-    list_display = ["kind", "organisation", "status", "due_at", "attempts"]
-    list_filter = ["status", "kind"]
-    readonly_fields = [f.name for f in Notice._meta.fields]
 
 
 @admin.register(PledgeText)
@@ -133,43 +78,3 @@ class RecordCheckAdmin(_MemberRowAdmin):
 class PaymentAdmin(_MemberRowAdmin):
     list_display = ["member_id", "organisation", "year", "amount", "paid_on", "method"]
     list_filter = ["organisation", "year", "method"]
-
-
-# allauth's own admins: an e-mail address row is where a password reset is sent, so a new or changed one is a
-# new owner for the login; an authenticator row holds the TOTP secret. Operators may look (without the
-# secret) and may remove a lost authenticator, after which the person sets up a new one at her next login.
-admin.site.unregister(EmailAddress)
-admin.site.unregister(Authenticator)
-
-
-@admin.register(EmailAddress)
-class EmailAddressAdmin(admin.ModelAdmin):
-    list_display = ["email", "user", "primary", "verified"]
-    list_filter = ["primary", "verified"]
-    search_fields = ["email", "user__email"]
-    fields = ["email", "user", "primary", "verified"]
-    readonly_fields = fields
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Authenticator)
-class AuthenticatorAdmin(admin.ModelAdmin):
-    list_display = ["user", "type", "created_at", "last_used_at"]
-    list_filter = ["type", "created_at", "last_used_at"]
-    fields = ["user", "type", "created_at", "last_used_at"]  # never `data`: the secret
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -5,25 +5,11 @@ Exports of personal data are recorded too (`log_export`), with who did it.
 
 from __future__ import annotations
 
-from auditlog.models import LogEntry
 from auditlog.registry import auditlog
-from django.utils.translation import gettext_lazy as _
 
-from .models import FeeRate, Interview, Member, Organisation, Payment, PledgeSignature, PledgeText, RecordCheck
+from core.models import Organisation
 
-ACTION_LABELS = {
-    LogEntry.Action.CREATE: _("Created"),
-    LogEntry.Action.UPDATE: _("Changed"),
-    LogEntry.Action.DELETE: _("Deleted"),
-    LogEntry.Action.ACCESS: _("Exported"),
-}
-# Stable words for the actions in a member's data download (the page shows ACTION_LABELS in her language).
-ACTION_CODES = {
-    LogEntry.Action.CREATE: "created",
-    LogEntry.Action.UPDATE: "changed",
-    LogEntry.Action.DELETE: "deleted",
-    LogEntry.Action.ACCESS: "exported",
-}
+from .models import FeeRate, Interview, Member, Payment, PledgeSignature, PledgeText, RecordCheck
 
 auditlog.register(Member, mask_fields=["email", "phone", "postal_address", "notes"], exclude_fields=["updated_at"])
 auditlog.register(Organisation)
@@ -44,16 +30,3 @@ def register_member_rows(model) -> None:
     """Show the audit entries of `model` (which has a `member` foreign key) on the admins' audit trail."""
     if model not in MEMBER_ROWS:
         MEMBER_ROWS.append(model)
-
-
-def log_export(*, obj, what: str, by: Member | None) -> LogEntry:
-    """Record that personal data was exported (ACCESS entry on `obj`, e.g. the member or the shelter)."""
-    user = by.user if by is not None else None
-    return LogEntry.objects.log_create(
-        obj,
-        force_log=True,
-        action=LogEntry.Action.ACCESS,
-        actor=user,
-        changes={},
-        additional_data={"export": what, "by_member": by.pk if by is not None else None},
-    )

@@ -11,10 +11,13 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import ACTION_LABELS
+from core.models import Organisation
+from core.params import page_param
+
 from .access import admin_required
-from .audit import ACTION_LABELS, MEMBER_ROWS
-from .models import FeeRate, Member, Organisation, PledgeText
-from .params import page_param
+from .audit import MEMBER_ROWS
+from .models import FeeRate, Member, PledgeText
 
 PAGE_SIZE = 50
 # Rows that belong to the shelter itself (rows that belong to one member: members.audit.MEMBER_ROWS).

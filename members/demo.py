@@ -6,20 +6,20 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from core.models import Organisation, User
+
 from .models import (
     FeeRate,
     Interview,
     Member,
     MembershipType,
     MemberStatus,
-    Organisation,
     Payment,
     PaymentMethod,
     PledgeSignature,
     PledgeText,
     RecordCheck,
     Role,
-    User,
 )
 
 DEMO_PASSWORD = "demo-jourplan-2026"

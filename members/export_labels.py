@@ -92,7 +92,7 @@ def field_value(key: str, value):
     if key == "changed_fields" and isinstance(value, list):
         return [field_label(name) for name in value]
     if key == "kind" and isinstance(value, str):
-        from .notices import KIND_LABELS
+        from notices.outbox import KIND_LABELS
 
         return KIND_LABELS.get(value, value)
     if isinstance(value, str) and key in _VALUE_LABELS:
@@ -108,7 +108,8 @@ def field_value(key: str, value):
 
 
 def _register_members_values() -> None:
-    from .audit import ACTION_CODES, ACTION_LABELS
+    from core.audit import ACTION_CODES, ACTION_LABELS
+
     from .models import Member, PaymentMethod
 
     for name in ("role", "status", "membership_type", "notice_channel", "language"):

@@ -4,18 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    Member,
-    MembershipType,
-    MemberStatus,
-    Organisation,
-    PaymentMethod,
-    PledgeText,
-    Role,
-    may_see_contact_data,
-)
+from core.models import Organisation
+from core.validators import single_line
+
+from .models import Member, MembershipType, MemberStatus, PaymentMethod, PledgeText, Role, may_see_contact_data
 from .rank import grantable_roles, may_change_protected
-from .validators import single_line
 
 
 class InviteForm(forms.ModelForm):

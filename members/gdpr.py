@@ -16,9 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .audit import ACTION_CODES
-from .errors import JourplanError
-from .models import Interview, Member, MemberStatus, Notice, Payment, PledgeSignature, RecordCheck
+from core.audit import ACTION_CODES
+from core.errors import JourplanError
+from notices.models import Notice
+
+from .models import Interview, Member, MemberStatus, Payment, PledgeSignature, RecordCheck
 
 ExportSection = Callable[[Member], "list | dict"]
 EraseHook = Callable[[Member], None]

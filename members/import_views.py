@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.exports import export_response
+from core.request_limits import accepts_upload
+
 from . import imports
 from .access import coordinator_required
-from .exports import export_response
-from .request_limits import accepts_upload
 from .resources import export_filename, members_export
 
 logger = logging.getLogger(__name__)

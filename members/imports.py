@@ -35,19 +35,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .errors import JourplanError
-from .models import (
-    Member,
-    MembershipType,
-    MemberStatus,
-    Organisation,
-    Payment,
-    PaymentMethod,
-    Role,
-    may_see_contact_data,
-)
+from core.errors import JourplanError
+from core.models import Organisation
+from core.validators import single_line
+
+from .models import Member, MembershipType, MemberStatus, Payment, PaymentMethod, Role, may_see_contact_data
 from .rank import CONTACT_FIELDS, RankRefused, check_changes, grantable_roles, may_manage
-from .validators import single_line
 
 logger = logging.getLogger(__name__)
 

@@ -1,165 +1,17 @@
-"""Login identities, shelters, the member register and the notification outbox."""
+"""The member register: a person in one shelter (Member) with her role there, and her onboarding and fees."""
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from .validators import single_line
-
-# Slugs that would shadow a project-level URL (config/urls.py) can never name a shelter.
-RESERVED_SLUGS = frozenset(
-    {"accounts", "admin", "federation", "healthz", "i18n", "invitations", "static", "media", "feeds"}
-)
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("Unknown time zone."))
-
-
-def validate_shelter_slug(value: str) -> None:
-    if value in RESERVED_SLUGS:
-        raise ValidationError(_("This address is reserved; choose another."))
-
-
-class UserManager(BaseUserManager):
-    use_in_migrations = True
-
-    def _create_user(self, email, password, **extra_fields):
-        if not email:
-            raise ValueError("An e-mail address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
-        if password:
-            user.set_password(password)
-        else:
-            user.set_unusable_password()
-        user.save(using=self._db)
-        return user
-
-    def create_user(self, email, password=None, **extra_fields):
-        extra_fields.setdefault("is_staff", False)
-        extra_fields.setdefault("is_superuser", False)
-        return self._create_user(email, password, **extra_fields)
-
-    def create_superuser(self, email, password=None, **extra_fields):
-        extra_fields["is_staff"] = True
-        extra_fields["is_superuser"] = True
-        return self._create_user(email, password, **extra_fields)
-
-
-class User(AbstractBaseUser, PermissionsMixin):
-    """A login. The person's name and role live on her Member row in each shelter she belongs to."""
-
-    email = models.EmailField(_("e-mail address"), unique=True)
-    is_staff = models.BooleanField(_("federation operator"), default=False)
-    is_active = models.BooleanField(_("active"), default=True)
-    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
-    # Part of the session hash: raising it ends every session of this login (members/sessions.py).
-    session_epoch = models.PositiveIntegerField(default=0, editable=False)
-
-    objects = UserManager()
-
-    USERNAME_FIELD = "email"
-    EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-
-    class Meta:
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
-
-    def __str__(self):
-        return self.email
-
-    def save(self, *args, **kwargs):
-        self.email = self.email.strip().lower()
-        super().save(*args, **kwargs)
-
-    def _get_session_auth_hash(self, secret=None):
-        # Django keeps this hash in the session and logs out a session whose hash no longer matches; the
-        # password is in it (a new password ends her other sessions), and so is the epoch (a lost role does).
-        key_salt = "members.User.session_auth_hash"
-        return salted_hmac(
-            key_salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
-        ).hexdigest()
-
-
-class Organisation(models.Model):
-    """A shelter (jour). Every domain row belongs to one, directly or through its parent."""
-
-    name = models.CharField(_("name"), max_length=150, validators=[single_line])
-    slug = models.SlugField(
-        _("address"),
-        max_length=60,
-        unique=True,
-        validators=[validate_shelter_slug],
-        help_text=_("Used in the web address, e.g. /kvinnojouren-exempel/."),
-    )
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, default="Europe/Stockholm", validators=[validate_time_zone]
-    )
-    # Rota settings.
-    signup_window_days = models.PositiveSmallIntegerField(
-        _("sign-up opens (days ahead)"),
-        default=60,
-        help_text=_("How many days ahead volunteers may take shifts."),
-    )
-    release_deadline_hours = models.PositiveSmallIntegerField(
-        _("release deadline (hours)"),
-        default=48,
-        help_text=_("A volunteer may release a shift until this many hours before it starts."),
-    )
-    understaffed_alert_hours = models.PositiveSmallIntegerField(
-        _("under-staffed alert (hours)"),
-        default=48,
-        help_text=_("Coordinators are alerted when a shift this close has fewer volunteers than its minimum."),
-    )
-    inactive_after_days = models.PositiveSmallIntegerField(
-        _("inactive after (days)"),
-        default=60,
-        help_text=_("Volunteers with no shift for this long are listed."),
-    )
-    # Notices.
-    reminder_offsets_minutes = models.JSONField(_("reminder offsets (minutes before start)"), default=list, blank=True)
-    fee_reminders_enabled = models.BooleanField(_("send fee reminders"), default=False)
-    # Register.
-    anonymise_after_months = models.PositiveSmallIntegerField(
-        _("anonymise members who left after (months)"), default=12
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    DEFAULT_REMINDER_OFFSETS = [24 * 60, 2 * 60]
-
-    class Meta:
-        verbose_name = _("shelter")
-        verbose_name_plural = _("shelters")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if self._state.adding and not self.reminder_offsets_minutes:
-            self.reminder_offsets_minutes = list(self.DEFAULT_REMINDER_OFFSETS)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("members:portal", kwargs={"shelter": self.slug})
-
-    @property
-    def zone(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.time_zone)
+from core.models import Organisation
+from core.validators import single_line
+from notices.models import Channel
 
 
 class Role(models.TextChoices):
@@ -176,11 +28,6 @@ class MemberStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     PAUSED = "paused", _("Paused")
     LEFT = "left", _("Left")
-
-
-class Channel(models.TextChoices):
-    EMAIL = "email", _("E-mail")
-    SMS = "sms", _("SMS")
 
 
 class MembershipType(models.TextChoices):
@@ -321,73 +168,6 @@ class Member(models.Model):
         if self.reminder_offsets_minutes is not None:
             return list(self.reminder_offsets_minutes)
         return list(self.organisation.reminder_offsets_minutes)
-
-
-class NoticeStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-    DROPPED = "dropped", _("Dropped")
-
-
-class NoticeQuerySet(models.QuerySet):
-    def for_organisation(self, organisation: Organisation) -> NoticeQuerySet:
-        return self.filter(organisation=organisation)
-
-    def due(self, now) -> NoticeQuerySet:
-        return self.filter(status=NoticeStatus.PENDING, due_at__lte=now)
-
-
-class Notice(models.Model):
-    """One notice to one person: the outbox every message in Jourplan goes through.
-
-    A row is created once per (kind, recipient, object, variant): `dedupe_key` is unique, so a
-    second scan or a retried task cannot plan the same notice twice. The content is rendered at
-    send time from the current data by the kind's renderer (members.notices), which may drop it.
-    """
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="notices")
-    recipient = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="notices")
-    kind = models.CharField(_("kind"), max_length=40)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
-    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE)
-    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
-    variant = models.CharField(max_length=60, blank=True, help_text="e.g. the reminder offset")
-    dedupe_key = models.CharField(max_length=200, unique=True)
-    payload = models.JSONField(default=dict, blank=True)
-    due_at = models.DateTimeField(_("due"), default=timezone.now)
-    status = models.CharField(_("status"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = NoticeQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("notice")
-        verbose_name_plural = _("notices")
-        ordering = ["-due_at", "-pk"]
-        indexes = [
-            models.Index(fields=["status", "due_at"], name="notice_due_idx"),
-            models.Index(fields=["organisation", "status", "due_at"], name="notice_org_status_idx"),
-            models.Index(fields=["subject_type", "subject_id"], name="notice_subject_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.kind} → {self.recipient_id} ({self.status})"
-
-
-class Heartbeat(models.Model):
-    """When a periodic process (beat, the worker) last proved it runs; shown on /healthz."""
-
-    name = models.CharField(max_length=40, primary_key=True)
-    at = models.DateTimeField()
-
-    def __str__(self):
-        return f"{self.name} {self.at:%Y-%m-%d %H:%M}"
 
 
 # --- The member register (issue 3): membership, onboarding and fees -------------------------------

@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.params import page_param
+from notices.models import Notice, NoticeStatus
+from notices.outbox import STALE_CLAIM_REASON, kind_label, notice_retry
+
 from .access import coordinator_required
-from .models import Notice, NoticeStatus
-from .notices import STALE_CLAIM_REASON, kind_label, notice_retry
-from .params import page_param
 
 PAGE_SIZE = 100
 LISTED_STATUSES = (NoticeStatus.FAILED, NoticeStatus.PENDING, NoticeStatus.SENDING)

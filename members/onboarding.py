@@ -13,8 +13,10 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from .models import Interview, MemberStatus, Organisation, PledgeSignature, PledgeText, RecordCheck
-from .notices import DropNotice, Message, notice_kind, render_template_message, site_url
+from core.models import Organisation
+from notices.outbox import DropNotice, Message, notice_kind, render_template_message, site_url
+
+from .models import Interview, MemberStatus, PledgeSignature, PledgeText, RecordCheck
 
 
 def current_pledge(organisation: Organisation) -> PledgeText | None:
@@ -79,8 +81,9 @@ PLEDGE_NOTICE_KIND = "pledge_new_version"
 
 def plan_pledge_sign_again(pledge_text: PledgeText) -> int:
     """Plan a notice to every current member with a login who signed an older version of the pledge."""
+    from notices.outbox import notice_plan_many
+
     from .models import Member
-    from .notices import notice_plan_many
 
     signed_before = PledgeSignature.objects.filter(
         pledge_text__organisation=pledge_text.organisation, pledge_text__version__lt=pledge_text.version

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .errors import JourplanError
+from core.errors import JourplanError
+
 from .models import ROLE_RANK, Member, Role
 
 CONTACT_FIELDS = frozenset({"email", "phone", "postal_address"})

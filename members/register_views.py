@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.audit import log_export
+from core.errors import JourplanError
+from core.exports import export_response
+from core.params import page_param
+
 from .access import admin_required, coordinator_required, volunteer_required
-from .audit import log_export
-from .errors import JourplanError
 from .export_labels import field_label, field_value, section_label
-from .exports import export_response
 from .forms import (
     FeeRateForm,
     InterviewForm,
@@ -35,7 +37,6 @@ from .forms import (
 from .gdpr import member_erase, member_export
 from .models import FeeRate, Member, MemberStatus, Payment, PledgeText, may_see_contact_data
 from .onboarding import current_pledge
-from .params import page_param
 from .rank import may_manage
 from .services import (
     MEMBER_SELF_EDITABLE_FIELDS,

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
 
+from core.models import Organisation
+
 from .imports import MEMBER_COLUMNS as MEMBER_FILE_COLUMNS
-from .models import Member, MembershipType, MemberStatus, Organisation, Payment, PaymentMethod, Role
+from .models import Member, MembershipType, MemberStatus, Payment, PaymentMethod, Role
 
 
 def _plain(name: str) -> Field:
@@ -201,7 +203,7 @@ class MemberExportResource(resources.ModelResource):
 
 
 def members_export(*, organisation: Organisation) -> tuple[list[str], list[tuple]]:
-    """The shelter's member list as a header and rows, for the export writer (members.exports), which
+    """The shelter's member list as a header and rows, for the export writer (core.exports), which
     neutralises formulas and writes CSV (semicolon, UTF-8 with BOM, as Swedish Excel reads it) or XLSX."""
     dataset = MemberExportResource(organisation=organisation).export()
     return list(dataset.headers), list(dataset)

@@ -12,23 +12,23 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .errors import JourplanError
+from core.errors import JourplanError
+from core.models import Organisation, User
+from notices.outbox import notice_plan
+
 from .models import (
     FeeRate,
     Interview,
     Member,
     MembershipType,
     MemberStatus,
-    Organisation,
     Payment,
     PaymentMethod,
     PledgeSignature,
     PledgeText,
     RecordCheck,
     Role,
-    User,
 )
-from .notices import notice_plan
 from .onboarding import current_pledge, plan_pledge_sign_again
 from .rank import check_changes, check_may_manage
 

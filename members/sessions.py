@@ -18,7 +18,9 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models import F
 from django.db.models.signals import post_init, post_save
 
-from .models import ROLE_RANK, Member, MemberStatus, Role, User
+from core.models import User
+
+from .models import ROLE_RANK, Member, MemberStatus, Role
 
 SESSION_AGE_KEY = "jourplan_session_age"
 

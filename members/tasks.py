@@ -1,41 +1,6 @@
-"""Thin Celery tasks: they take ids and call services; every one is safe to run twice."""
+"""The register's periodic task: erasing members who left long ago (beat, daily)."""
 
 from celery import shared_task
-from django.utils import timezone
-
-from . import notices, onboarding  # noqa: F401  (onboarding registers the pledge notice kind)
-from .models import Heartbeat
-
-BATCH_SIZE = 100
-
-
-@shared_task
-def beat_heartbeat() -> None:
-    Heartbeat.objects.update_or_create(name="beat", defaults={"at": timezone.now()})
-
-
-@shared_task
-def worker_ping() -> None:
-    """Sent by the web process (healthz) to prove a worker consumes the queue."""
-    Heartbeat.objects.update_or_create(name="worker", defaults={"at": timezone.now()})
-
-
-@shared_task
-def dispatch_due_notices() -> int:
-    """Beat's scan: plan what has fallen due, then hand due notices to senders in batches."""
-    now = timezone.now()
-    notices.release_stale_claims(now)
-    notices.run_planners(now)
-    ids = notices.due_notice_ids(now)
-    for start in range(0, len(ids), BATCH_SIZE):
-        send_notices.delay(ids[start : start + BATCH_SIZE])
-    return len(ids)
-
-
-@shared_task
-def send_notices(notice_ids: list[int]) -> None:
-    for notice_id in notice_ids:
-        notices.notice_send(notice_id=notice_id)
 
 
 @shared_task

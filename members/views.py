@@ -1,18 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.http import Http404, JsonResponse
+from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.errors import JourplanError
+from core.models import Organisation
+
 from .access import coordinator_required, superuser_required, volunteer_required
-from .errors import JourplanError
 from .forms import InviteForm, ShelterForm
-from .models import Heartbeat, Member, MemberStatus, Organisation
+from .models import Member, MemberStatus
 from .onboarding import current_pledge, members_with_current_pledge
 from .services import (
     member_invite,
@@ -61,28 +62,6 @@ def invitation_answer(request, pk: int):
         request, _("Welcome! You are now a member of %(name)s in Jourplan.") % {"name": member.organisation.name}
     )
     return redirect(member.organisation.get_absolute_url())
-
-
-@never_cache
-def healthz(request):
-    """Reachability of database and broker and beat's last run; nothing about shelters or people."""
-    status = {"database": "ok", "broker": "ok", "beat_last_run": None, "worker_last_seen": None}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        beats = dict(Heartbeat.objects.values_list("name", "at"))
-        status["beat_last_run"] = beats.get("beat").isoformat() if beats.get("beat") else None
-        status["worker_last_seen"] = beats.get("worker").isoformat() if beats.get("worker") else None
-    except Exception:  # noqa: BLE001
-        status["database"] = "unreachable"
-    try:
-        from .tasks import worker_ping
-
-        worker_ping.apply_async(retry=False)
-    except Exception:  # noqa: BLE001
-        status["broker"] = "unreachable"
-    healthy = status["database"] == "ok" and status["broker"] == "ok"
-    return JsonResponse(status, status=200 if healthy else 503)
 
 
 @volunteer_required

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member
-from members.notices import notice_plan
+from notices.outbox import notice_plan
 
 from .models import Line, Shift
 from .reminders import start_stamp

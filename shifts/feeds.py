@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from members.errors import JourplanError
+from core.errors import JourplanError
 from members.models import Member, MemberStatus
 
 from .models import ACTIVE_STATUSES, Assignment, AssignmentStatus, CalendarToken, Line, Shift
@@ -87,7 +87,7 @@ def _calendar(name: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//Jourplan//Jourplan//EN")
     calendar.add("version", "2.0")
-    # A name saved before line breaks were refused (members.validators.single_line) must not break the feed:
+    # A name saved before line breaks were refused (core.validators.single_line) must not break the feed:
     # icalendar refuses a raw line break in this property.
     calendar.add("x-wr-calname", " ".join(name.splitlines()))
     return calendar

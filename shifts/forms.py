@@ -8,8 +8,8 @@ from django import forms
 from django.utils.text import capfirst  # explicit labels, capitalised like the model fields' labels
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import single_line
 from members.models import Member, MemberStatus
-from members.validators import single_line
 from trainings.models import Course
 
 from .generation import wall_clock

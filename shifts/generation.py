@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from members.models import Organisation
+from core.models import Organisation
 
 from .models import Assignment, Line, Shift, ShiftPattern, SwapOffer, WaitingListEntry
 

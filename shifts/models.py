@@ -12,8 +12,9 @@ from django.db import models
 from django.db.models import Case, Count, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member, Organisation
-from members.validators import single_line
+from core.models import Organisation
+from core.validators import single_line
+from members.models import Member
 
 
 class LineKind(models.TextChoices):

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Notice
-from members.notices import DropNotice, Message, notice_kind, render_template_message
+from notices.models import Notice
+from notices.outbox import DropNotice, Message, notice_kind, render_template_message
 
 from .formatting import shift_when
 from .models import Assignment, AssignmentStatus, Shift, SwapOffer

@@ -1,10 +1,8 @@
 """The volunteer portal's read model: her shifts, the open shifts and offers she may take, her history.
 
-Every page is built with a fixed number of queries whatever the number of shifts. `signup_refusals` runs a few
-queries per shift, so this module batches the same rules: it loads her assignments once (already on, overlap),
-the trainings data once (`qualifier_for`), her completed shadow shifts per line once, and staffing through
-`with_staffing()`. The cheap per-shift checkers of shifts/eligibility.py are called as they are; the messages of
-the batched rules are the same sentences as theirs.
+Every page is built with a fixed number of queries whatever the number of shifts: the open page loads the
+facts for all its shifts at once (`SignupFacts.for_shifts`) and runs the same rules as the services
+(shifts/rules.py); a card's buttons follow from its refusal codes.
 """
 
 from __future__ import annotations
@@ -15,13 +13,13 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from members.models import Member, co_volunteer_contact
 
-from . import eligibility
+from . import rules
 from .formatting import shift_when
 from .models import Assignment, AssignmentStatus, Shift, SwapOffer, WaitingListEntry
+from .rules import Refusal, SignupFacts
 
 
 @dataclass
@@ -29,6 +27,16 @@ class CoVolunteer:
     first_name: str
     phone: str
     shadow: bool
+
+
+@dataclass(frozen=True)
+class Action:
+    """One button on a card: a POST to the URL named `view` (with the shelter and `pk`)."""
+
+    view: str
+    pk: int
+    label: str
+    primary: bool = False
 
 
 @dataclass
@@ -42,16 +50,50 @@ class Card:
     entry: WaitingListEntry | None = None
     offer: SwapOffer | None = None
     staffing_known: bool = False
-    full: bool = False
     queued: bool = False
     offered: bool = False
-    reasons: list[str] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)  # why she may not take it (open and blocked cards)
     co_volunteers: list[CoVolunteer] = field(default_factory=list)
     hours: float = 0.0
     note: str = ""
     note_kind: str = ""
     done: bool = False
     can_shadow: bool = False
+
+    @property
+    def full(self) -> bool:
+        """Full, and nothing else stands in her way: the waiting list is the way in."""
+        return rules.full_only(self.refusals)
+
+    @property
+    def reasons(self) -> list[str]:
+        """The refusals shown on the card (a full shift says so with its staffing and the queue button)."""
+        return [] if self.full else [refusal.message for refusal in self.refusals]
+
+    @property
+    def actions(self) -> list[Action]:
+        """The buttons: from the refusal codes on open and blocked cards, from her place on her own."""
+        if self.done:
+            return []
+        shift, assignment, offer = self.shift, self.assignment, self.offer
+        if self.kind == "open" and not self.refusals:
+            return [Action("shifts:portal_take", shift.pk, _("Take the shift"), primary=True)]
+        if self.kind == "open" and self.full and not self.queued:
+            return [Action("shifts:portal_queue", shift.pk, _("Join the queue"))]
+        if self.kind == "offer":
+            return [Action("shifts:portal_offer_take", offer.pk, _("Take over"), primary=True)]
+        if self.kind == "mine":
+            actions = [Action("shifts:portal_release", assignment.pk, _("Release"))]
+            if self.offered and offer:
+                actions.append(Action("shifts:portal_offer_withdraw", offer.pk, _("Withdraw the offer")))
+            if not self.offered and assignment.status == AssignmentStatus.CONFIRMED:
+                actions.append(Action("shifts:portal_offer", assignment.pk, _("Offer for swap")))
+            return actions
+        if self.kind == "blocked" and self.can_shadow:
+            return [Action("shifts:portal_shadow", shift.pk, _("Sit beside"))]
+        if self.kind == "waiting":
+            return [Action("shifts:portal_leave", self.entry.pk, _("Leave the queue"))]
+        return []
 
 
 @dataclass
@@ -75,161 +117,6 @@ def _her_assignments(member: Member, now: datetime) -> list[Assignment]:
         .select_related("shift__line__organisation")
         .order_by("shift__starts_at", "pk")
     )
-
-
-class BatchedRefusals:
-    """`signup_refusals` for one member over many shifts with a fixed number of queries."""
-
-    def __init__(self, member: Member, shifts: list[Shift], now: datetime, her_assignments: list[Assignment]):
-        self.member, self.now = member, now
-        self.on_shift = {a.shift_id for a in her_assignments}
-        self.busy = [(a.shift_id, a.shift.starts_at, a.shift.ends_at) for a in her_assignments]
-        self.qualify = eligibility.qualifier_for(member.organisation, [member], {s.local_date() for s in shifts})
-        rows = (
-            Assignment.objects.shadows()
-            .completed(now)
-            .filter(member=member)
-            .order_by()
-            .values("shift__line")
-            .annotate(n=Count("pk"))
-            .values_list("shift__line", "n")
-        )
-        self.shadow_done = dict(rows)
-        self._experience(shifts)
-
-    def _experience(self, shifts: list[Shift]) -> None:
-        """Who is experienced on the lines that keep the last place for one (two queries, only when needed)."""
-        self.takers: dict[int, list[int]] = defaultdict(list)
-        self.completed: dict[tuple[int, int], int] = {}
-        last_place = [
-            s
-            for s in shifts
-            if s.line.needs_experienced and getattr(s, "confirmed_count", None) == s.max_volunteers - 1
-        ]
-        if not last_place:
-            return
-        for shift_id, member_id in (
-            Assignment.objects.confirmed()
-            .filter(shift__in=[s.pk for s in last_place])
-            .values_list("shift_id", "member_id")
-        ):
-            self.takers[shift_id].append(member_id)
-        members = {m for ids in self.takers.values() for m in ids} | {self.member.pk}
-        rows = (
-            Assignment.objects.confirmed()
-            .completed(self.now)
-            .filter(member__in=members, shift__line__in={s.line_id for s in last_place})
-            .order_by()
-            .values("member", "shift__line")
-            .annotate(n=Count("pk"))
-            .values_list("member", "shift__line", "n")
-        )
-        self.completed = {(m, line): n for m, line, n in rows}
-
-    def _experienced(self, member_id: int, shift: Shift) -> bool:
-        return self.completed.get((member_id, shift.line_id), 0) >= shift.line.experienced_after_shifts
-
-    def reasons(self, shift: Shift, *, check_capacity: bool = True) -> list[str]:
-        """The same reasons, in the same order, as eligibility.signup_refusals."""
-        member, now = self.member, self.now
-        if reason := eligibility.reason_not_in_shelter(shift, member):
-            return [reason]
-        reasons = [
-            r
-            for r in (
-                eligibility.reason_cancelled(shift),
-                eligibility.reason_started(shift, now),
-                eligibility.reason_outside_window(shift, now),
-            )
-            if r
-        ]
-        if shift.pk in self.on_shift:
-            reasons.append(_("You are already on this shift."))
-        if any(sid != shift.pk and s < shift.ends_at and e > shift.starts_at for sid, s, e in self.busy):
-            reasons.append(_("You already have a shift at that time."))
-        reasons += self.qualify(member, shift.line, shift.local_date())
-        needed = shift.line.required_shadow_shifts
-        done = self.shadow_done.get(shift.line_id, 0)
-        if needed and done < needed:
-            reasons.append(
-                ngettext(
-                    "You need %(needed)d completed shadow shift on this line (you have %(done)d).",
-                    "You need %(needed)d completed shadow shifts on this line (you have %(done)d).",
-                    needed,
-                )
-                % {"needed": needed, "done": done}
-            )
-        if check_capacity and not reasons:
-            if shift.confirmed_count >= shift.max_volunteers:
-                reasons.append(_("The shift is full. You can join the waiting list."))
-            elif (
-                shift.line.needs_experienced
-                and shift.confirmed_count + 1 >= shift.max_volunteers
-                and not self._experienced(member.pk, shift)
-                and not any(self._experienced(t, shift) for t in self.takers.get(shift.pk, []))
-            ):
-                reasons.append(_("The last place is kept for an experienced volunteer."))
-        return reasons
-
-    def shadow_open(self, shifts: list[Shift]) -> set[int]:
-        """The shifts she may join as a shadow: `eligibility.shadow_refusals` gives no reason (two queries at
-        most, whatever the number of shifts)."""
-        member, now = self.member, self.now
-        candidates = []
-        for shift in shifts:
-            if eligibility.reason_not_in_shelter(shift, member):
-                continue
-            if (
-                eligibility.reason_cancelled(shift)
-                or eligibility.reason_started(shift, now)
-                or eligibility.reason_outside_window(shift, now)
-            ):
-                continue
-            if shift.pk in self.on_shift:
-                continue
-            if any(sid != shift.pk and s < shift.ends_at and e > shift.starts_at for sid, s, e in self.busy):
-                continue
-            candidates.append(shift)
-        if not candidates:
-            return set()
-        confirmed: dict[int, list[int]] = defaultdict(list)
-        shadows: dict[int, int] = defaultdict(int)
-        for shift_id, member_id, status in (
-            Assignment.objects.active()
-            .filter(shift__in=[s.pk for s in candidates])
-            .values_list("shift_id", "member_id", "status")
-        ):
-            if status == AssignmentStatus.CONFIRMED:
-                confirmed[shift_id].append(member_id)
-            else:
-                shadows[shift_id] += 1
-        members = {m for ids in confirmed.values() for m in ids}
-        done: dict[tuple[int, int], int] = {}
-        if members:
-            rows = (
-                Assignment.objects.confirmed()
-                .completed(now)
-                .filter(member__in=members, shift__line__in={s.line_id for s in candidates})
-                .order_by()
-                .values("member", "shift__line")
-                .annotate(n=Count("pk"))
-                .values_list("member", "shift__line", "n")
-            )
-            done = {(m, line): n for m, line, n in rows}
-        result = set()
-        for shift in candidates:
-            experienced = [
-                m
-                for m in confirmed.get(shift.pk, [])
-                if done.get((m, shift.line_id), 0) >= shift.line.experienced_after_shifts
-            ]
-            if experienced and shadows.get(shift.pk, 0) < len(experienced):
-                result.add(shift.pk)
-        return result
-
-
-def full_reason() -> str:
-    return _("The shift is full. You can join the waiting list.")
 
 
 @dataclass
@@ -258,33 +145,34 @@ def open_page(member: Member, now: datetime) -> OpenPage:
         .select_related("assignment__shift__line__organisation")
         .order_by("assignment__shift__starts_at", "pk")
     )
-    mine = _her_assignments(member, now)
     queued = set(
         WaitingListEntry.objects.for_organisation(organisation)
         .filter(member=member, shift__starts_at__gt=now)
         .values_list("shift_id", flat=True)
     )
-    refusals = BatchedRefusals(member, shifts + [o.assignment.shift for o in offers], now, mine)
-    full = full_reason()
+    facts = SignupFacts.for_shifts(shifts + [o.assignment.shift for o in offers], member, now=now)
     cards, blocked = [], []
     for shift in shifts:
-        if shift.pk in refusals.on_shift:
+        if facts[shift.pk].on_shift:
             continue
-        reasons = refusals.reasons(shift)
-        card = Card(shift=shift, when=shift_when(shift), kind="open", staffing_known=True, queued=shift.pk in queued)
-        if reasons and reasons != [full]:
-            card.kind, card.reasons = "blocked", reasons
+        card = Card(
+            shift=shift,
+            when=shift_when(shift),
+            kind="open",
+            staffing_known=True,
+            queued=shift.pk in queued,
+            refusals=rules.signup_refusals(facts[shift.pk]),
+        )
+        if card.refusals and not card.full:
+            card.kind = "blocked"
+            card.can_shadow = not rules.shadow_refusals(facts[shift.pk])
             blocked.append(card)
         else:
-            card.full = bool(reasons)
             cards.append(card)
-    can_shadow = refusals.shadow_open([c.shift for c in blocked])
-    for card in blocked:
-        card.can_shadow = card.shift.pk in can_shadow
     offer_cards = [
         Card(shift=o.assignment.shift, when=shift_when(o.assignment.shift), kind="offer", offer=o)
         for o in offers
-        if not refusals.reasons(o.assignment.shift, check_capacity=False)
+        if not rules.signup_refusals(facts[o.assignment.shift_id], capacity=False)
     ]
     # A full shift a colleague offers her is shown once, as the offer: "take over", not "join the queue".
     offered = {card.shift.pk for card in offer_cards}

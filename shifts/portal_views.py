@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import JourplanError
 from members.access import volunteer_required
-from members.errors import JourplanError
 
 from .formatting import shift_when
 from .models import Assignment, Shift, SwapOffer, WaitingListEntry
@@ -76,7 +76,7 @@ def portal_take(request, pk):
         shift_sign_up(shift=shift, member=request.member)
     except SignupRefused as refused:
         # A full shift keeps the card open with the waiting-list button.
-        extra = {"full": True, "done": False} if refused.full else {}
+        extra = {"refusals": refused.refusals} if refused.full else {}
         return _outcome(request, shift=shift, kind="open", ok="", error=refused, target="shifts:portal_open", **extra)
     return _outcome(
         request, shift=shift, kind="open", ok=_("The shift is yours."), error=None, target="shifts:portal_open"

@@ -9,8 +9,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import Member, Organisation
-from members.notices import notice_plan
+from core.models import Organisation
+from members.models import Member
+from notices.outbox import notice_plan
 
 from .models import RotaChange, RotaChangeKind, Shift
 

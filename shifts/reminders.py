@@ -13,8 +13,10 @@ from django.db.models import F, Q
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member, MemberStatus, Notice, Organisation, Role
-from members.notices import DropNotice, Message, notice_kind, notice_plan_many, notice_planner, render_template_message
+from core.models import Organisation
+from members.models import Member, MemberStatus, Role
+from notices.models import Notice
+from notices.outbox import DropNotice, Message, notice_kind, notice_plan_many, notice_planner, render_template_message
 
 from .formatting import shift_when
 from .models import ACTIVE_STATUSES, Assignment, AssignmentStatus, Shift

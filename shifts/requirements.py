@@ -4,10 +4,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from members.models import Organisation
+from core.models import Organisation
 from trainings.qualification import Requirements, register_requirement_source
 
 from .models import Line
+
+
+def requirements_by_line(lines: list[Line]) -> dict[int, Requirements]:
+    """What each line asks of a volunteer, keyed by the line's pk, with one query for the courses of all."""
+    courses: dict[int, list[int]] = defaultdict(list)
+    rows = Line.required_courses.through.objects.filter(line_id__in=[line.pk for line in lines]).values_list(
+        "line_id", "course_id"
+    )
+    for line_id, course_id in rows:
+        courses[line_id].append(course_id)
+    return {
+        line.pk: Requirements(
+            courses=sorted(courses[line.pk]),
+            needs_pledge=line.needs_pledge,
+            needs_record_check=line.needs_record_check,
+        )
+        for line in lines
+    }
 
 
 @register_requirement_source
@@ -16,21 +34,5 @@ def line_requirement_choices(organisation: Organisation) -> list[tuple[str, str,
     lines = list(
         Line.objects.for_organisation(organisation).active().only("pk", "name", "needs_pledge", "needs_record_check")
     )
-    courses: dict[int, list[int]] = defaultdict(list)
-    rows = Line.required_courses.through.objects.filter(line_id__in=[line.pk for line in lines]).values_list(
-        "line_id", "course_id"
-    )
-    for line_id, course_id in rows:
-        courses[line_id].append(course_id)
-    return [
-        (
-            f"line-{line.pk}",
-            line.name,
-            Requirements(
-                courses=sorted(courses[line.pk]),
-                needs_pledge=line.needs_pledge,
-                needs_record_check=line.needs_record_check,
-            ),
-        )
-        for line in lines
-    ]
+    requirements = requirements_by_line(lines)
+    return [(f"line-{line.pk}", line.name, requirements[line.pk]) for line in lines]

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
+from core.errors import JourplanError
+from core.params import int_param, month_param, pk_param, week_param
 from members.access import coordinator_required
-from members.errors import JourplanError
-from members.params import int_param, month_param, pk_param, week_param
 
 from .forms import AssignForm, GenerateForm, LineForm, PatternForm, ShiftForm
 from .generation import pattern_update, shifts_generate, wall_clock

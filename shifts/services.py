@@ -9,22 +9,26 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.errors import JourplanError
+from core.errors import JourplanError
 from members.models import Member
-from members.notices import notice_plan
+from notices.outbox import notice_plan
 
-from . import eligibility
-from .eligibility import QualificationReasons
+from . import rules
 from .models import Assignment, AssignmentStatus, Shift, SwapOffer, WaitingListEntry
+from .rules import Code, QualificationReasons, Refusal, SignupFacts
 
 
 class SignupRefused(JourplanError):
-    """The reasons a volunteer may not take a shift; each is a translated sentence. `full` says whether the
-    waiting list is the way in (the shift is full and nothing else stands in her way)."""
+    """Raised with the refusals (code + translated message) that stop a volunteer taking a shift."""
 
-    def __init__(self, *messages: str, full: bool = False):
-        super().__init__(*messages)
-        self.full = full
+    def __init__(self, *refusals: Refusal):
+        super().__init__(*(refusal.message for refusal in refusals))
+        self.refusals = list(refusals)
+
+    @property
+    def full(self) -> bool:
+        """The shift is full and nothing else stands in her way: the waiting list is the way in."""
+        return rules.full_only(self.refusals)
 
 
 class RotaError(JourplanError):
@@ -35,11 +39,6 @@ def _lock(shift: Shift) -> Shift:
     return Shift.objects.select_for_update().select_related("line__organisation").get(pk=shift.pk)
 
 
-def _refuse(reasons: list[str], shift: Shift) -> SignupRefused:
-    full_reason = _("The shift is full. You can join the waiting list.")
-    return SignupRefused(*reasons, full=reasons == [full_reason])
-
-
 def _same_shelter_coordinator(member: Member, shift: Shift) -> bool:
     return member.organisation_id == shift.line.organisation_id and member.is_coordinator and member.erased_at is None
 
@@ -48,11 +47,11 @@ def _same_shelter_coordinator(member: Member, shift: Shift) -> bool:
 def shift_sign_up(
     *, shift: Shift, member: Member, now: datetime | None = None, qualify: QualificationReasons | None = None
 ) -> Assignment:
-    """Take a place on the shift, or raise SignupRefused (with `full=True` when the waiting list is the way in)."""
+    """Take a place on the shift, or raise SignupRefused (`full` when the waiting list is the way in)."""
     now = now or timezone.now()
     shift = _lock(shift)
-    if reasons := eligibility.signup_refusals(shift=shift, member=member, now=now, qualify=qualify):
-        raise _refuse(reasons, shift)
+    if refusals := rules.signup_refusals(SignupFacts.for_shift(shift, member, now=now, qualify=qualify)):
+        raise SignupRefused(*refusals)
     WaitingListEntry.objects.filter(shift=shift, member=member).delete()
     return Assignment.objects.create(shift=shift, member=member, status=AssignmentStatus.CONFIRMED, created_at=now)
 
@@ -64,13 +63,13 @@ def waiting_list_join(
     """Queue for a full shift. Refused when she could sign up right away or may not take it at all."""
     now = now or timezone.now()
     shift = _lock(shift)
-    reasons = eligibility.signup_refusals(shift=shift, member=member, now=now, qualify=qualify, check_capacity=False)
-    if reasons:
-        raise SignupRefused(*reasons)
-    if eligibility.reason_full(shift) is None:
-        raise SignupRefused(_("The shift has free places: sign up instead."))
+    facts = SignupFacts.for_shift(shift, member, now=now, qualify=qualify)
+    if refusals := rules.signup_refusals(facts, capacity=False):
+        raise SignupRefused(*refusals)
+    if not facts.full:
+        raise SignupRefused(Refusal(Code.PLACES_FREE, _("The shift has free places: sign up instead.")))
     if WaitingListEntry.objects.filter(shift=shift, member=member).exists():
-        raise SignupRefused(_("You are already on the waiting list."))
+        raise SignupRefused(Refusal(Code.ALREADY_QUEUED, _("You are already on the waiting list.")))
     return WaitingListEntry.objects.create(shift=shift, member=member, created_at=now)
 
 
@@ -85,9 +84,10 @@ def _promote_waiting(shift: Shift, now: datetime, qualify: QualificationReasons 
     promoted = []
     entries = list(WaitingListEntry.objects.filter(shift=shift).select_related("member__organisation"))
     for entry in entries:
-        if eligibility.reason_full(shift) is not None:
+        facts = SignupFacts.for_shift(shift, entry.member, now=now, qualify=qualify)
+        if facts.full:
             break
-        if eligibility.signup_refusals(shift=shift, member=entry.member, now=now, qualify=qualify):
+        if rules.signup_refusals(facts):
             continue
         entry.delete()
         assignment = Assignment.objects.create(
@@ -145,8 +145,8 @@ def shadow_join(*, shift: Shift, member: Member, now: datetime | None = None) ->
     """Join as a shadow (bisittning) beside an experienced volunteer; shadows do not count toward staffing."""
     now = now or timezone.now()
     shift = _lock(shift)
-    if reasons := eligibility.shadow_refusals(shift=shift, member=member, now=now):
-        raise SignupRefused(*reasons)
+    if refusals := rules.shadow_refusals(SignupFacts.for_shift(shift, member, now=now)):
+        raise SignupRefused(*refusals)
     return Assignment.objects.create(shift=shift, member=member, status=AssignmentStatus.SHADOW, created_at=now)
 
 
@@ -160,8 +160,8 @@ def swap_offer(*, assignment: Assignment, by: Member, now: datetime | None = Non
         raise RotaError(_("You can only offer your own shifts."))
     if assignment.status != AssignmentStatus.CONFIRMED:
         raise RotaError(_("Only a confirmed place can be offered."))
-    if reason := eligibility.reason_cancelled(shift) or eligibility.reason_started(shift, now):
-        raise RotaError(reason)
+    if refusals := rules.refusals(SignupFacts.for_shift(shift, by, now=now), rules.OFFER_RULES):
+        raise RotaError(*(refusal.message for refusal in refusals))
     if SwapOffer.objects.filter(assignment=assignment, taken_at=None, withdrawn_at=None).exists():
         raise RotaError(_("You have already offered this shift."))
     return SwapOffer.objects.create(assignment=assignment, created_at=now)
@@ -189,12 +189,13 @@ def swap_take(
     offer = SwapOffer.objects.select_for_update().get(pk=offer.pk)
     given = Assignment.objects.select_for_update().select_related("member").get(pk=offer.assignment_id)
     if not offer.is_open or given.status != AssignmentStatus.CONFIRMED:
-        raise SignupRefused(_("This offer has already been taken or withdrawn."))
+        raise SignupRefused(Refusal(Code.OFFER_GONE, _("This offer has already been taken or withdrawn.")))
     if given.member_id == member.pk:
-        raise SignupRefused(_("This is your own offer."))
-    reasons = eligibility.signup_refusals(shift=shift, member=member, now=now, qualify=qualify, check_capacity=False)
-    if reasons:
-        raise SignupRefused(*reasons)
+        raise SignupRefused(Refusal(Code.OWN_OFFER, _("This is your own offer.")))
+    if refusals := rules.signup_refusals(
+        SignupFacts.for_shift(shift, member, now=now, qualify=qualify), capacity=False
+    ):
+        raise SignupRefused(*refusals)
     given.status = AssignmentStatus.RELEASED
     given.released_at = now
     given.released_by = given.member
@@ -210,7 +211,8 @@ def swap_take(
 def open_offers_for(
     member: Member, *, now: datetime | None = None, qualify: QualificationReasons | None = None
 ) -> list[SwapOffer]:
-    """Open offers she could take: other people's, on shifts she is qualified for and that do not clash."""
+    """Open offers she could take: other people's, on shifts she is qualified for and that do not clash (a fixed
+    number of queries, whatever the number of offers)."""
     now = now or timezone.now()
     offers = (
         SwapOffer.objects.for_organisation(member.organisation)
@@ -220,16 +222,8 @@ def open_offers_for(
         .order_by("assignment__shift__starts_at", "pk")
     )
     offers = list(offers)
-    if qualify is None and offers:
-        dates = {offer.assignment.shift.local_date() for offer in offers}
-        qualify = eligibility.qualifier_for(member.organisation, [member], dates)
-    return [
-        offer
-        for offer in offers
-        if not eligibility.signup_refusals(
-            shift=offer.assignment.shift, member=member, now=now, qualify=qualify, check_capacity=False
-        )
-    ]
+    facts = SignupFacts.for_shifts([offer.assignment.shift for offer in offers], member, now=now, qualify=qualify)
+    return [offer for offer in offers if not rules.signup_refusals(facts[offer.assignment.shift_id], capacity=False)]
 
 
 @transaction.atomic
@@ -243,29 +237,30 @@ def coordinator_assign(
     now: datetime | None = None,
     qualify: QualificationReasons | None = None,
 ) -> Assignment:
-    """A coordinator puts a volunteer on a shift. A broken rule refuses with its reasons unless she overrides
+    """A coordinator puts a volunteer on a shift. A broken rule refuses with its refusals unless she overrides
     (with a reason), which is recorded on the assignment (and in the audit log)."""
     now = now or timezone.now()
     shift = _lock(shift)
     if not _same_shelter_coordinator(by, shift):
         raise RotaError(_("Only a coordinator of this shelter can assign volunteers."))
     if member.organisation_id != shift.line.organisation_id:
-        raise SignupRefused(_("She is not a member of this shelter."))
-    if eligibility.reason_already_on(shift, member):
-        raise SignupRefused(_("She is already on this shift."))
-    reasons = eligibility.signup_refusals(shift=shift, member=member, now=now, qualify=qualify)
-    if reasons and not override:
-        raise _refuse(reasons, shift)
-    if reasons and not reason.strip():
-        raise SignupRefused(_("Give a reason for overriding the rules."))
+        raise SignupRefused(Refusal(Code.NOT_IN_SHELTER, _("She is not a member of this shelter.")))
+    facts = SignupFacts.for_shift(shift, member, now=now, qualify=qualify)
+    if facts.on_shift:
+        raise SignupRefused(Refusal(Code.ALREADY_ON, _("She is already on this shift.")))
+    refusals = rules.signup_refusals(facts)
+    if refusals and not override:
+        raise SignupRefused(*refusals)
+    if refusals and not reason.strip():
+        raise SignupRefused(Refusal(Code.OVERRIDE_NEEDS_REASON, _("Give a reason for overriding the rules.")))
     WaitingListEntry.objects.filter(shift=shift, member=member).delete()
     return Assignment.objects.create(
         shift=shift,
         member=member,
         status=AssignmentStatus.CONFIRMED,
         created_at=now,
-        overridden_by=by if reasons else None,
-        override_reason="\n".join([reason.strip(), *reasons]) if reasons else "",
+        overridden_by=by if refusals else None,
+        override_reason="\n".join([reason.strip(), *(refusal.message for refusal in refusals)]) if refusals else "",
     )
 
 

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from members.models import Member, MemberStatus, Organisation
+from core.models import Organisation
+from members.models import Member, MemberStatus
 
 from .models import ACTIVE_STATUSES, Assignment, AssignmentStatus, Line, Shift
 
@@ -124,7 +125,7 @@ def inactive_volunteers(organisation: Organisation, now: datetime) -> list[tuple
 
 
 def statistics_csv_rows(organisation: Organisation, year: int, now: datetime) -> list[list[str]]:
-    """The rows of the statistics export, raw: the export writer (members.exports) neutralises them."""
+    """The rows of the statistics export, raw: the export writer (core.exports) neutralises them."""
     rows = []
     for volunteer in hours_per_volunteer(organisation, year, now):
         for month, (shifts, hours) in enumerate(volunteer.month_cells(), start=1):

@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exports import export_response
+from core.params import year_param
 from members.access import coordinator_required
-from members.exports import export_response
-from members.params import year_param
 
 from . import statistics
 

@@ -1,7 +1,8 @@
 import factory
 from allauth.account.models import EmailAddress
 
-from members.models import Member, MemberStatus, Organisation, Role, User
+from core.models import Organisation, User
+from members.models import Member, MemberStatus, Role
 
 PASSWORD = "correct-horse-battery-42"
 

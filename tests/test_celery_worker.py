@@ -6,8 +6,10 @@ import time
 import pytest
 from django.core import mail
 
-from members import notices, tasks
-from members.models import Heartbeat, Notice, NoticeStatus, User
+from core.models import User
+from notices import outbox as notices
+from notices import tasks
+from notices.models import Heartbeat, Notice, NoticeStatus
 
 from .conftest import require_service
 from .factories import MemberFactory, OrganisationFactory

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from members import tasks, views
+from notices import tasks, views
 
 from .factories import MemberFactory, OrganisationFactory
 

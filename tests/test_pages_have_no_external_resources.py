@@ -8,7 +8,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from members.models import User
+from core.models import User
 
 from .conftest import log_in
 

@@ -3,8 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.models import Member, Organisation
-from members.params import PkMultipleChoiceField
+from core.models import Organisation
+from core.params import PkMultipleChoiceField
+from members.models import Member
 
 from .models import Course, TrainingSession
 

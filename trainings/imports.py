@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import Organisation
 from members.imports import ImportFileError, read_rows
-from members.models import Member, Organisation
+from members.models import Member
 
 from .models import Course, RecordSource, TrainingRecord
 

@@ -8,8 +8,9 @@ from datetime import date
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member, Organisation
-from members.validators import single_line
+from core.models import Organisation
+from core.validators import single_line
+from members.models import Member
 
 
 def add_months(start: date, months: int) -> date:

@@ -14,8 +14,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Member, Notice, Role
-from members.notices import DropNotice, Message, notice_kind, notice_plan_many, render_template_message, site_url
+from members.models import Member, Role
+from notices.models import Notice
+from notices.outbox import DropNotice, Message, notice_kind, notice_plan_many, render_template_message, site_url
 
 from .models import TrainingRecord
 from .qualification import EXPIRING_WITHIN_DAYS

@@ -21,7 +21,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members.models import Member, Organisation, RecordCheck
+from core.models import Organisation
+from members.models import Member, RecordCheck
 
 from .models import Course, TrainingRecord
 

@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.errors import JourplanError
-from members.models import Member, Organisation
+from core.errors import JourplanError
+from core.models import Organisation
+from members.models import Member
 
 from .models import Course, RecordSource, SessionSignup, TrainingRecord, TrainingSession
 

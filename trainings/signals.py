@@ -1,7 +1,7 @@
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from members.models import Organisation
+from core.models import Organisation
 
 from .services import course_catalogue_create
 

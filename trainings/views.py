@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exports import export_response
+from core.request_limits import accepts_upload
 from members.access import coordinator_required, volunteer_required
-from members.exports import export_response
 from members.imports import MAX_BYTES
 from members.models import Member
-from members.request_limits import accepts_upload
 
 from . import imports
 from .forms import (

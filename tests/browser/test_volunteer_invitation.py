@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from members.models import Member
-from members.tasks import dispatch_due_notices
+from notices.tasks import dispatch_due_notices
 from tests.factories import PASSWORD as TEST_PASSWORD
 
 from .conftest import assert_tap_target

@@ -1,5 +1,5 @@
-from members import notices
-from members.models import NoticeStatus
+from notices import outbox as notices
+from notices.models import NoticeStatus
 from tests.access import NOT_FOUND, Rule, coordinator_page
 
 

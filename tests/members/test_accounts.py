@@ -7,8 +7,9 @@ from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.urls import reverse
 
-from members.models import Member, Role, User
-from members.tasks import dispatch_due_notices
+from core.models import User
+from members.models import Member, Role
+from notices.tasks import dispatch_due_notices
 from tests.conftest import log_in
 from tests.factories import PASSWORD, MemberFactory
 

@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from members.models import Member, Organisation, Role, User
-from members.tasks import dispatch_due_notices
+from core.models import Organisation, User
+from members.models import Member, Role
+from notices.tasks import dispatch_due_notices
 from tests.conftest import log_in
 from tests.factories import PASSWORD
 

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import gdpr
-from members.models import Member, MemberStatus, Notice, Payment
-from members.notices import notice_plan
+from members.models import Member, MemberStatus, Payment
 from members.services import (
     interview_record,
     member_mark_left,
@@ -24,6 +23,8 @@ from members.services import (
     record_check_record,
 )
 from members.tasks import anonymise_departed_members
+from notices.models import Notice
+from notices.outbox import notice_plan
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db

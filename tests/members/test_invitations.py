@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from members.models import Member, Role, User
+from core.models import User
+from members.models import Member, Role
 from members.services import MemberUpdateRefused, member_invite, member_mark_left, member_update
-from members.tasks import dispatch_due_notices
+from notices.tasks import dispatch_due_notices
 from tests.conftest import log_in
 from tests.factories import MemberFactory, UserFactory
 

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Interview, MemberStatus, Notice, Payment, RecordCheck, Role
+from members.models import Interview, MemberStatus, Payment, RecordCheck, Role
 from members.services import pledge_publish, pledge_sign
+from notices.models import Notice
 from tests.conftest import log_in
 from tests.factories import MemberFactory
 

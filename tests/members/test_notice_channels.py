@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.core import mail
 
-from members import notices
-from members.models import Channel, Notice, NoticeStatus
-from members.sms import LoggingSmsBackend
+from notices import outbox as notices
+from notices.channels import LoggingSmsBackend
+from notices.models import Channel, Notice, NoticeStatus
 from tests.factories import MemberFactory
 
 
@@ -184,7 +184,7 @@ def test_a_postponed_sms_is_not_sent_twice(organisation):
     with time_machine.travel(stockholm(2026, 11, 24, 23, 30), tick=False):
         notice, _ = send_now(recipient)
     with time_machine.travel(stockholm(2026, 11, 25, 8, 1), tick=False):
-        from members import tasks
+        from notices import tasks
 
         tasks.dispatch_due_notices()
         tasks.dispatch_due_notices()

@@ -5,9 +5,10 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from members import notices
-from members.models import Channel, NoticeStatus, User
-from members.sms import LoggingSmsBackend
+from core.models import User
+from notices import outbox as notices
+from notices.channels import LoggingSmsBackend
+from notices.models import Channel, NoticeStatus
 from tests.factories import MemberFactory
 
 

@@ -10,8 +10,9 @@ from django.core import mail
 from django.db import OperationalError, connection, connections
 from django.utils import timezone
 
-from members import notices, tasks
-from members.models import Notice, NoticeStatus
+from notices import outbox as notices
+from notices import tasks
+from notices.models import Notice, NoticeStatus
 from tests.concurrency import require_postgres
 from tests.factories import MemberFactory
 

@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members import notices, tasks
-from members.models import Notice, NoticeStatus
+from notices import outbox as notices
+from notices import tasks
+from notices.models import Notice, NoticeStatus
 from tests.factories import MemberFactory
 
 

@@ -23,8 +23,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from members import notices
-from members.models import Channel, Notice, NoticeStatus, User
+from core.models import User
+from notices import outbox as notices
+from notices.models import Channel, Notice, NoticeStatus
 from tests.concurrency import require_postgres
 from tests.conftest import require_service
 from tests.factories import MemberFactory
@@ -114,7 +115,7 @@ def redis_app():
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_batch_sends_nothing_twice_and_loses_nothing(redis_app, organisation, tmp_path):
     require_postgres("a worker process cannot open pytest's in-memory SQLite")
-    from members import tasks
+    from notices import tasks
 
     planned = []
     for n in range(NOTICES):

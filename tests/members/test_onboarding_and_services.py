@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from members.errors import JourplanError
+from core.errors import JourplanError
 from members.models import MemberStatus, PledgeSignature, co_volunteer_contact
 from members.onboarding import current_pledge, members_with_current_pledge, members_with_valid_record_check
 from members.services import (
@@ -134,8 +134,8 @@ def test_co_volunteers_see_the_phone_only_when_she_shares_it_and_is_not_protecte
 
 
 def test_those_who_signed_an_older_pledge_get_a_discreet_request_to_sign_again(organisation, volunteer, mailoutbox):
-    from members.models import Notice
-    from members.notices import notice_send
+    from notices.models import Notice
+    from notices.outbox import notice_send
 
     first = pledge_publish(organisation=organisation, text="Version ett")
     assert not Notice.objects.exists()  # nobody had signed anything before

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.audit import log_export
+from core.audit import log_export
 from members.audit_views import PAGE_SIZE
 from members.models import Role
 from members.services import interview_record, member_update

@@ -23,8 +23,10 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.models import User
 from members import imports
-from members.models import Member, MemberStatus, Notice, Role, User
+from members.models import Member, MemberStatus, Role
+from notices.models import Notice
 from tests.conftest import log_in
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
 

@@ -1,4 +1,4 @@
-"""Every CSV or Excel file goes through the one export writer (members/exports.py): no cell of any export,
+"""Every CSV or Excel file goes through the one export writer (core/exports.py): no cell of any export,
 header or body, can start a spreadsheet formula, and every download leaves one audit entry.
 
 The exports are found by walking every GET URL of the access tables as an admin and keeping the answers that
@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from members.exports import FORMULA_PREFIXES
+from core.exports import FORMULA_PREFIXES
 from members.models import Role
 from members.services import payment_record
 from tests.access import FORBIDDEN, LOGIN, NOT_FOUND
@@ -149,7 +149,7 @@ def _source_files():
 
 
 def test_only_the_export_writer_writes_spreadsheets():
-    writer = Path(settings.BASE_DIR) / "members" / "exports.py"
+    writer = Path(settings.BASE_DIR) / "core" / "exports.py"
     sources = list(_source_files())
     assert writer in sources and len(sources) > 40  # the scan sees the apps
     offenders = [
@@ -159,7 +159,7 @@ def test_only_the_export_writer_writes_spreadsheets():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if SPREADSHEET_WRITING.search(line)
     ]
-    assert not offenders, "Write exports with members.exports.export_response:\n" + "\n".join(offenders)
+    assert not offenders, "Write exports with core.exports.export_response:\n" + "\n".join(offenders)
 
 
 def test_the_source_check_would_see_a_csv_writer():

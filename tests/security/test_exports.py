@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from members.exports import FORMULA_PREFIXES, neutralise_formula
+from core.exports import FORMULA_PREFIXES, neutralise_formula
 from members.models import Role
 from members.services import payment_record
 from tests.factories import MemberFactory

@@ -10,9 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 from django.urls import reverse
 
-from members import imports, tasks
+from members import imports
 from members.imports import MEMBERS, ImportRefused, import_confirm
-from members.models import Member, Notice, NoticeStatus, Role
+from members.models import Member, Role
+from notices import tasks
+from notices.models import Notice, NoticeStatus
 from tests.conftest import log_in
 from tests.factories import PASSWORD, MemberFactory
 from tests.test_celery_worker import _reset_broker_pools
@@ -96,7 +98,7 @@ def redis_down(settings):
     app.conf.update(broker_url=DEAD_REDIS, broker_transport_options={}, task_always_eager=False)
     settings.CACHES = {
         "default": {
-            "BACKEND": "members.cache.TolerantRedisCache",
+            "BACKEND": "core.cache.TolerantRedisCache",
             "LOCATION": DEAD_REDIS,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -163,6 +165,6 @@ def test_a_redis_cache_url_gets_the_tolerant_backend_that_fails_fast(tmp_path):
     result = _manage(env, "shell", "-c", code)
     assert result.returncode == 0, _explain(result)
     config, value = json.loads(result.stdout.strip().splitlines()[-1])
-    assert config["BACKEND"] == "members.cache.TolerantRedisCache"
+    assert config["BACKEND"] == "core.cache.TolerantRedisCache"
     assert config["OPTIONS"] == {"socket_connect_timeout": 1, "socket_timeout": 1}
     assert value == "miss"  # Redis is down: a miss, not an exception

@@ -16,9 +16,10 @@ from auditlog.models import LogEntry
 from django.core import mail
 from django.urls import reverse
 
-from members.models import Member, MemberStatus, Role, User
+from core.models import User
+from members.models import Member, MemberStatus, Role
 from members.services import member_invite, member_update
-from members.tasks import dispatch_due_notices
+from notices.tasks import dispatch_due_notices
 from tests.conftest import log_in
 from tests.factories import PASSWORD, MemberFactory, UserFactory
 

@@ -140,6 +140,6 @@ def test_runservers_request_lines_are_redacted(console):
     ],
 )
 def test_redaction_keeps_what_is_not_secret(text, expected):
-    from members.log_redaction import redact
+    from core.log_redaction import redact
 
     assert redact(text) == expected

@@ -35,7 +35,7 @@ def _form_data(response) -> dict:
 
 
 def _change(client, model: str, obj, **changes):
-    url = reverse(f"admin:members_{model}_change", args=[obj.pk])
+    url = reverse(f"admin:{obj._meta.app_label}_{model}_change", args=[obj.pk])
     page = client.get(url)
     assert page.status_code == 200
     return client.post(url, _form_data(page) | changes)
@@ -124,9 +124,9 @@ def test_an_operator_cannot_change_a_logins_email_password_or_operator_standing(
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
 
-    assert operator_client.get(reverse("admin:members_user_add")).status_code == 403
+    assert operator_client.get(reverse("admin:core_user_add")).status_code == 403
     assert (
-        operator_client.post(reverse("admin:members_user_delete", args=[user.pk]), {"post": "yes"}).status_code == 403
+        operator_client.post(reverse("admin:core_user_delete", args=[user.pk]), {"post": "yes"}).status_code == 403
     )
 
 

@@ -17,14 +17,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from members.models import User
-from members.params import (
-    MAX_YEAR,
-    MIN_YEAR,
-    parse_date,
-    parse_int,
-    parse_month,
-)
+from core.models import User
+from core.params import MAX_YEAR, MIN_YEAR, parse_date, parse_int, parse_month
 from tests.access import FORBIDDEN, LOGIN, NOT_FOUND
 from tests.conftest import log_in
 from tests.test_access_table import ACCESS, _url, build_world

@@ -34,7 +34,7 @@ def _closed_loopback_port() -> int:
 def _redis_cache(settings, url: str) -> None:
     settings.CACHES = {
         "default": {
-            "BACKEND": "members.cache.TolerantRedisCache",  # what CACHE_URL=rediscache://… gives in production
+            "BACKEND": "core.cache.TolerantRedisCache",  # what CACHE_URL=rediscache://… gives in production
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -79,7 +79,7 @@ def _code(secret: str, clock) -> str:
 
 
 def _already_used() -> str:
-    from members.totp import CODE_ALREADY_USED  # imported here: the file also runs against the code before it
+    from core.totp import CODE_ALREADY_USED  # imported here: the file also runs against the code before it
 
     with translation.override("sv"):
         return str(CODE_ALREADY_USED)
@@ -160,7 +160,7 @@ def test_with_redis_down_failed_logins_are_not_counted_rate_limits_fail_open(cli
 
 
 def test_a_claimed_step_and_any_earlier_one_are_refused_the_next_one_accepted(coordinator_with_totp, clock):
-    from members.totp import totp_code_claim
+    from core.totp import totp_code_claim
 
     authenticator, secret = coordinator_with_totp.authenticator, coordinator_with_totp.secret
     earlier = _code(secret, {"t": clock["t"] - PERIOD})
@@ -180,7 +180,7 @@ def test_a_claimed_step_and_any_earlier_one_are_refused_the_next_one_accepted(co
 @pytest.mark.django_db(transaction=True)
 def test_two_sessions_racing_with_one_code_let_only_one_in(clock):
     require_postgres("the claim's row lock needs parallel connections")
-    from members.totp import totp_code_claim
+    from core.totp import totp_code_claim
 
     coordinator = MemberFactory(role=Role.COORDINATOR)
     secret = generate_totp_secret()

@@ -15,9 +15,10 @@ from django.utils import timezone
 from icalendar import Calendar
 from phonenumber_field.modelfields import PhoneNumberField
 
+from core.models import Organisation, User
+from core.validators import LINE_BREAKS, single_line
 from members.imports import MEMBERS, import_preview
-from members.models import Member, Organisation, Payment, Role, User
-from members.validators import LINE_BREAKS, single_line
+from members.models import Member, Payment, Role
 from shifts.feeds import calendar_token_renew
 from shifts.models import Line, Shift
 from tests.conftest import log_in

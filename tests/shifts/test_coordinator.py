@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from members.models import Notice
+from notices.models import Notice
 from shifts.models import Assignment, AssignmentStatus, Shift, Staffing, SwapOffer, WaitingListEntry
 from shifts.notices import render_shift_cancelled
 from shifts.services import RotaError, SignupRefused, coordinator_assign, shift_cancel, swap_offer, waiting_list_join

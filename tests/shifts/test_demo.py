@@ -43,7 +43,7 @@ def test_demo_har_bemannade_och_underbemannade_pass():
 
 
 def test_demo_satter_bara_kvalificerade_pa_pass():
-    from members.models import Organisation
+    from core.models import Organisation
     from members.onboarding import members_with_current_pledge
 
     call_command("load_demo", stdout=io.StringIO())

@@ -10,8 +10,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from members.models import Channel, Notice, NoticeStatus
-from members.tasks import dispatch_due_notices
+from notices.models import Channel, Notice, NoticeStatus
+from notices.tasks import dispatch_due_notices
 from shifts.models import ACTIVE_STATUSES, Assignment
 
 pytestmark = pytest.mark.django_db

@@ -239,33 +239,3 @@ def test_pages_use_a_fixed_number_of_queries(volunteer_client, organisation, vol
     large = _count(volunteer_client, url(page, organisation))
     print(f"{page}: {small} queries at 5 shifts, {large} at 30")
     assert small == large
-
-
-def test_batched_refusals_match_signup_refusals(organisation, volunteer, coordinator, admin_member):
-    """The portal's batched rules give the same reasons as the services' signup_refusals."""
-    from shifts.eligibility import signup_refusals
-    from shifts.models import Shift
-    from shifts.portal import BatchedRefusals, _her_assignments
-    from tests.shifts.factories import past_shifts
-
-    course = Course.objects.create(organisation=organisation, name="Grundutbildning")
-    plain = make_line(organisation, name="Telefon")
-    trained = make_line(organisation, name="Chatt")
-    trained.required_courses.add(course)
-    expert = make_line(organisation, name="Boende", needs_experienced=True, max_volunteers=2)
-    shadowed = make_line(organisation, name="Mejl", required_shadow_shifts=2)
-    past_shifts(expert, coordinator, 12)
-    mine = put_on(make_shift(plain, starts_at=NOW + timedelta(days=3)), volunteer)
-    make_shift(plain, starts_at=mine.shift.starts_at + timedelta(hours=1))  # overlaps hers
-    make_shift(trained)
-    full = make_shift(plain, max_volunteers=1)
-    put_on(full, coordinator)
-    last = make_shift(expert, starts_at=NOW + timedelta(days=6))
-    put_on(last, admin_member)
-    make_shift(shadowed)
-    make_shift(plain, starts_at=NOW + timedelta(days=90))  # outside the window
-    shifts = list(Shift.objects.with_staffing().select_related("line__organisation").filter(starts_at__gt=NOW))
-    batch = BatchedRefusals(volunteer, shifts, NOW, _her_assignments(volunteer, NOW))
-    for shift in shifts:
-        assert batch.reasons(shift) == signup_refusals(shift=shift, member=volunteer, now=NOW), shift
-    assert any("erfaren" in r for s in shifts for r in batch.reasons(s))

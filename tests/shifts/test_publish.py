@@ -7,8 +7,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Notice
-from members.notices import notice_send
+from notices.models import Notice
+from notices.outbox import notice_send
 from shifts.generation import wall_clock
 from shifts.models import RotaChange, Shift
 from shifts.publishing import rota_publish

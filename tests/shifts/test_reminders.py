@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.core import mail
 
-from members.models import Notice, NoticeStatus, Role
-from members.tasks import dispatch_due_notices
+from members.models import Role
+from notices.models import Notice, NoticeStatus
+from notices.tasks import dispatch_due_notices
 from shifts.models import AssignmentStatus
 from shifts.reminders import plan_shift_reminders
 from shifts.services import assignment_release, shift_cancel

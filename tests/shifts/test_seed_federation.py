@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from members.models import Member, Organisation, Role
+from core.models import Organisation
+from members.models import Member, Role
 from shifts.models import Assignment, Shift
 from tests.conftest import log_in
 

@@ -5,8 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import translation
 
-from members.models import Notice
-from shifts.eligibility import is_experienced
+from notices.models import Notice
 from shifts.models import Assignment, AssignmentStatus, Shift, SwapOffer
 from shifts.services import (
     RotaError,
@@ -44,7 +43,7 @@ def test_shadow_needs_an_experienced_volunteer_on_the_shift(organisation, line, 
     assert refused.value.messages == ["Ett bisittningspass kräver en erfaren ideell på passet, och det finns ingen än."]
     veteran = MemberFactory(organisation=organisation)
     past_shifts(line, veteran, 2)
-    assert is_experienced(veteran, line, NOW)
+    assert Assignment.objects.completed_shifts(member=veteran, line=line, now=NOW) == line.experienced_after_shifts
     put_on(shift, veteran)
     shadow = shadow_join(shift=shift, member=volunteer, now=NOW)
     assert shadow.status == AssignmentStatus.SHADOW
@@ -162,7 +161,7 @@ def test_swap_taken_notice_is_discreet(organisation, offered, volunteer):
 
 
 def test_a_promotion_notice_is_dropped_when_she_has_left_the_shift_again(organisation, line, volunteer):
-    from members.notices import DropNotice
+    from notices.outbox import DropNotice
     from shifts.notices import render_waiting_list_promoted
     from shifts.services import assignment_release, waiting_list_join
 

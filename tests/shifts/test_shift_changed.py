@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from members.models import Notice, NoticeStatus
-from members.tasks import dispatch_due_notices
+from notices.models import Notice, NoticeStatus
+from notices.tasks import dispatch_due_notices
 from shifts.changes import shift_change
 from shifts.models import AssignmentStatus
 from shifts.reminders import plan_shift_reminders

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from members.models import Notice
+from notices.models import Notice
 from tests.shifts.factories import make_line, make_shift, put_on
 
 pytestmark = pytest.mark.django_db

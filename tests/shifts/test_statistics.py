@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.exports import neutralise_formula
+from core.exports import neutralise_formula
 from members.models import MemberStatus
 from shifts.models import AssignmentStatus
 from shifts.statistics import coverage_per_line, hours_per_volunteer

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
-from members.models import Notice
-from members.notices import notice_send
+from notices.models import Notice
+from notices.outbox import notice_send
 from shifts.models import Assignment, AssignmentStatus, WaitingListEntry
 from shifts.notices import render_waiting_list_promoted
 from shifts.services import RotaError, assignment_release, waiting_list_join

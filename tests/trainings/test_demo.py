@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from members.models import Organisation
+from core.models import Organisation
 from trainings.models import TrainingRecord, TrainingSession
 from trainings.qualification import CellState, QualificationChecker
 

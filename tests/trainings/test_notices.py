@@ -5,8 +5,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from members.models import Notice
-from members.notices import notice_send
+from notices.models import Notice
+from notices.outbox import notice_send
 from tests.factories import MemberFactory
 from trainings.tasks import plan_training_notices
 

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.models import Organisation
 from members import imports
-from members.models import Member, Organisation, Role
+from members.models import Member, Role
 
 
 def acting_member(shelter: Organisation, email: str) -> Member:

@@ -1,7 +1,7 @@
 """A TOTP code opens the door once: the time step it was accepted for is kept in the database.
 
 allauth remembers used TOTP codes in the cache (`cache.add` of a "used" key). Our cache is Redis, made
-tolerant of outages (members/cache.py), and a tolerant `add` reports "added" while Redis is down, so a
+tolerant of outages (core/cache.py), and a tolerant `add` reports "added" while Redis is down, so a
 code seen over someone's shoulder could be replayed for those minutes; with the per-process LocMem cache
 of the embedded set-up it could be replayed on another process at any time. A second factor must fail
 closed, so the last accepted time step is kept on the authenticator's own row (allauth's `data` JSON, no

@@ -5,7 +5,7 @@ While Redis is down, rate limits are not counted (they fail open): availability 
 over counting attempts for those minutes; passwords, second factors and everything else still apply.
 Nothing that guards a door may rest on this cache alone: allauth's "TOTP code already used" mark is an `add`
 here, which reports "added" while Redis is down, so the used time step is also kept in the database and
-checked there (members/totp.py); that check fails closed.
+checked there (core/totp.py); that check fails closed.
 """
 
 from __future__ import annotations

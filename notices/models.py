@@ -1,0 +1,80 @@
+"""The outbox's rows: one Notice per message to one person, and the periodic processes' heartbeats."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class NoticeStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    DROPPED = "dropped", _("Dropped")
+
+
+class NoticeQuerySet(models.QuerySet):
+    def for_organisation(self, organisation) -> NoticeQuerySet:
+        return self.filter(organisation=organisation)
+
+    def due(self, now) -> NoticeQuerySet:
+        return self.filter(status=NoticeStatus.PENDING, due_at__lte=now)
+
+
+class Notice(models.Model):
+    """One notice to one person: the outbox every message in Jourplan goes through.
+
+    A row is created once per (kind, recipient, object, variant): `dedupe_key` is unique, so a
+    second scan or a retried task cannot plan the same notice twice. The content is rendered at
+    send time from the current data by the kind's renderer (members.notices), which may drop it.
+    """
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    variant = models.CharField(max_length=60, blank=True, help_text="e.g. the reminder offset")
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    payload = models.JSONField(default=dict, blank=True)
+    due_at = models.DateTimeField(_("due"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-due_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="notice_due_idx"),
+            models.Index(fields=["organisation", "status", "due_at"], name="notice_org_status_idx"),
+            models.Index(fields=["subject_type", "subject_id"], name="notice_subject_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient_id} ({self.status})"
+
+
+class Heartbeat(models.Model):
+    """When a periodic process (beat, the worker) last proved it runs; shown on /healthz."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,318 @@
+"""The notification outbox: planning notices, rendering them from current data, sending each exactly once.
+
+Apps register a renderer per notice kind (`@notice_kind("shift_reminder")`) and, optionally, a planner
+that beat's scan calls to create rows that have fallen due (`@notice_planner`). `notices` imports no app
+above it: they register themselves here from their AppConfig.ready().
+
+Exactly once: a row is claimed by a conditional UPDATE (pending → sending) before anything is sent, so a
+duplicate task, a retry or a second worker finds nothing to claim. The one window that remains: the mail
+server accepted the message and the worker died before marking the row sent. Such a row stays "sending";
+after SENDING_LEASE it is recorded as failed, never re-sent blindly (see docs/notices.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from .channels import get_sms_backend
+from .models import Channel, Notice, NoticeStatus
+
+if TYPE_CHECKING:  # the recipient is a member of the register (members imports notices, never the reverse)
+    from members.models import Member
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+SENDING_LEASE = timedelta(minutes=15)
+
+
+@dataclass
+class Message:
+    subject: str
+    text: str
+    html: str = ""
+    sms: str = ""
+
+
+class DropNotice(Exception):  # noqa: N818  (a control-flow signal, not an error)
+    """Raised by a renderer when the notice no longer applies (shift released, cancelled, started…)."""
+
+
+Renderer = Callable[[Notice], Message]
+_renderers: dict[str, Renderer] = {}
+_planners: list[Callable[[datetime], int]] = []
+
+
+# What a coordinator sees in the outbox page for each kind; an app may add its own with notice_kind(label=…).
+KIND_LABELS: dict[str, str] = {
+    "invitation": gettext_lazy("Invitation"),
+    "membership_invitation": gettext_lazy("Invitation for an existing login"),
+    "shift_reminder": gettext_lazy("Shift reminder"),
+    "waiting_list_promotion": gettext_lazy("Moved up from the waiting list"),
+    "shift_cancelled": gettext_lazy("Shift cancelled"),
+    "shift_changed": gettext_lazy("Shift changed"),
+    "swap_taken": gettext_lazy("Swap taken"),
+    "assignments_published": gettext_lazy("Rota published"),
+    "understaffed": gettext_lazy("Under-staffed shift"),
+    "training_expiring": gettext_lazy("Training expiring"),
+    "training_digest": gettext_lazy("Trainings expiring (summary)"),
+    "fee_reminder": pgettext_lazy("notice kind", "Fee reminder"),
+}
+
+STALE_CLAIM_REASON = "Worker stopped while sending; the notice may or may not have been delivered."
+
+
+def notice_kind(kind: str, *, label=None):
+    def register(renderer: Renderer) -> Renderer:
+        _renderers[kind] = renderer
+        if label is not None:
+            KIND_LABELS[kind] = label
+        return renderer
+
+    return register
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def notice_planner(planner: Callable[[datetime], int]):
+    _planners.append(planner)
+    return planner
+
+
+def render_template_message(template: str, context: dict) -> Message:
+    """Render notices/<template>_subject.txt, _body.txt, _body.html (optional) and _sms.txt (optional)."""
+    subject = " ".join(render_to_string(f"notices/{template}_subject.txt", context).split())
+    text = render_to_string(f"notices/{template}_body.txt", context)
+    html = render_to_string(f"notices/{template}_body.html", context) if _exists(f"{template}_body.html") else ""
+    sms = render_to_string(f"notices/{template}_sms.txt", context).strip() if _exists(f"{template}_sms.txt") else ""
+    return Message(subject=subject, text=text, html=html, sms=sms or subject)
+
+
+def _exists(name: str) -> bool:
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    try:
+        get_template(f"notices/{name}")
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def dedupe_key(*, kind: str, recipient_id: int, subject=None, variant: str = "") -> str:
+    if subject is not None:
+        ct = ContentType.objects.get_for_model(subject, for_concrete_model=True)
+        about = f"{ct.pk}:{subject.pk}"
+    else:
+        about = "-"
+    return f"{kind}:{recipient_id}:{about}:{variant}"
+
+
+def notice_plan(
+    *,
+    recipient: Member,
+    kind: str,
+    subject=None,
+    variant: str = "",
+    due_at: datetime | None = None,
+    payload: dict | None = None,
+) -> Notice | None:
+    """Plan one notice. Returns None when the same (kind, recipient, object, variant) is already planned."""
+    notice = _build(recipient=recipient, kind=kind, subject=subject, variant=variant, due_at=due_at, payload=payload)
+    try:
+        with transaction.atomic():
+            notice.save()
+    except IntegrityError:
+        return None
+    return notice
+
+
+def notice_plan_many(rows: Iterable[dict]) -> int:
+    """Plan many notices in bulk (each dict as notice_plan's keywords); existing ones are left alone."""
+    notices = [_build(**row) for row in rows]
+    if not notices:
+        return 0
+    keys = [n.dedupe_key for n in notices]
+    existing = set(Notice.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+    fresh = [n for n in notices if n.dedupe_key not in existing]
+    Notice.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
+    return len(fresh)
+
+
+def _build(*, recipient: Member, kind: str, subject=None, variant: str = "", due_at=None, payload=None) -> Notice:
+    subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=True) if subject is not None else None
+    return Notice(
+        organisation_id=recipient.organisation_id,
+        recipient=recipient,
+        kind=kind,
+        channel=recipient.notice_channel,
+        subject_type=subject_type,
+        subject_id=subject.pk if subject is not None else None,
+        variant=variant,
+        dedupe_key=dedupe_key(kind=kind, recipient_id=recipient.pk, subject=subject, variant=variant),
+        payload=payload or {},
+        due_at=due_at or timezone.now(),
+    )
+
+
+def run_planners(now: datetime) -> int:
+    return sum(planner(now) for planner in _planners)
+
+
+def release_stale_claims(now: datetime) -> int:
+    """A row left 'sending' by a worker that died may or may not have gone out: record it, never resend."""
+    return Notice.objects.filter(status=NoticeStatus.SENDING, claimed_at__lt=now - SENDING_LEASE).update(
+        status=NoticeStatus.FAILED,
+        last_error=STALE_CLAIM_REASON,
+    )
+
+
+def due_notice_ids(now: datetime, limit: int = 1000) -> list[int]:
+    return list(Notice.objects.due(now).order_by("due_at", "pk").values_list("pk", flat=True)[:limit])
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=2 ** min(attempts, 6))
+
+
+def notice_send(*, notice_id: int, now: datetime | None = None) -> str:
+    """Send one notice if it is still pending and due. Returns the status it ended in (or 'skipped').
+
+    Guarantees: at most one caller claims a row; a renderer's DropNotice drops it; a delivery error
+    puts it back with backoff until MAX_ATTEMPTS, then marks it failed. Never raises for one bad notice.
+    """
+    now = now or timezone.now()
+    claimed = Notice.objects.filter(pk=notice_id, status=NoticeStatus.PENDING, due_at__lte=now).update(
+        status=NoticeStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "skipped"
+    notice = Notice.objects.select_related("recipient__organisation", "recipient__user", "subject_type").get(
+        pk=notice_id
+    )
+    recipient = notice.recipient
+    channel = delivery_channel(recipient)
+    if channel == Channel.SMS and (quiet_until := quiet_hours_end(recipient, now)) is not None:
+        # No SMS at night: put it back, unclaimed and without counting an attempt, for the end of her quiet hours.
+        Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING).update(
+            status=NoticeStatus.PENDING, due_at=quiet_until, claimed_at=None, attempts=F("attempts") - 1
+        )
+        return "postponed"
+    if notice.channel != channel:
+        Notice.objects.filter(pk=notice.pk).update(channel=channel)
+        notice.channel = channel
+    with translation.override(recipient.language):
+        renderer = _renderers.get(notice.kind)
+        try:
+            if renderer is None:
+                raise DropNotice(f"No renderer for kind {notice.kind!r}")
+            message = renderer(notice)
+            _deliver(notice, message)
+        except DropNotice as drop:
+            return _finish(notice, NoticeStatus.DROPPED, error=str(drop))
+        except Exception as exc:  # noqa: BLE001  (one failing recipient never blocks the others)
+            logger.warning("Notice %s failed (attempt %s): %s", notice.pk, notice.attempts, exc)
+            if notice.attempts >= MAX_ATTEMPTS:
+                return _finish(notice, NoticeStatus.FAILED, error=str(exc))
+            Notice.objects.filter(pk=notice.pk).update(
+                status=NoticeStatus.PENDING, due_at=now + backoff(notice.attempts), last_error=str(exc)[:2000]
+            )
+            return NoticeStatus.PENDING
+    return _finish(notice, NoticeStatus.SENT, sent_at=timezone.now())
+
+
+def _finish(notice: Notice, status: str, *, error: str = "", sent_at=None) -> str:
+    Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING).update(
+        status=status, last_error=error[:2000], sent_at=sent_at
+    )
+    return status
+
+
+def notice_retry(*, notice_id: int, organisation, now: datetime | None = None) -> bool:
+    """A coordinator's "try again" for a failed notice of her shelter: back to pending, due now, attempts reset."""
+    return bool(
+        Notice.objects.for_organisation(organisation)
+        .filter(pk=notice_id, status=NoticeStatus.FAILED)
+        .update(status=NoticeStatus.PENDING, due_at=now or timezone.now(), attempts=0, claimed_at=None)
+    )
+
+
+def delivery_channel(member: Member) -> str:
+    """Her choice, when it can be honoured: SMS only if she chose it and has a phone number, else e-mail."""
+    if member.notice_channel == Channel.SMS and member.phone:
+        return Channel.SMS
+    return Channel.EMAIL
+
+
+def quiet_hours_end(member: Member, now: datetime) -> datetime | None:
+    """If `now` falls inside her quiet hours (wall-clock time in her shelter's time zone; the window may
+    cross midnight, e.g. 22:00–08:00), the moment they end; otherwise None."""
+    start, end = member.quiet_hours_start, member.quiet_hours_end
+    if start is None or end is None or start == end:
+        return None
+    zone = member.organisation.zone
+    local = now.astimezone(zone)
+    clock = local.time().replace(tzinfo=None)
+    if start < end:
+        inside, end_day = start <= clock < end, local.date()
+    else:
+        inside = clock >= start or clock < end
+        end_day = local.date() if clock < end else local.date() + timedelta(days=1)
+    if not inside:
+        return None
+    return _wall_clock(end_day, end, zone)
+
+
+def _wall_clock(day, at: time, zone) -> datetime:
+    """A local wall-clock time as an aware datetime; a time skipped by a spring-forward change is moved forward."""
+    from datetime import UTC
+
+    candidate = datetime.combine(day, at, tzinfo=zone)
+    round_trip = candidate.astimezone(UTC).astimezone(zone)
+    if round_trip.replace(tzinfo=None) != candidate.replace(tzinfo=None):
+        candidate = round_trip  # nonexistent local time: the clock jumped past it
+    return candidate.astimezone(UTC)
+
+
+def recipient_email(member: Member) -> str:
+    """A member with a login is written to at her login's own address (she alone changes it); a member
+    without one at the address the shelter keeps for her."""
+    if member.user_id:
+        return member.user.email
+    return member.email
+
+
+def _deliver(notice: Notice, message: Message) -> None:
+    member = notice.recipient
+    if notice.channel == Channel.SMS and member.phone:
+        get_sms_backend().send(str(member.phone), message.sms or message.subject)
+        return
+    address = recipient_email(member)
+    if not address:
+        raise DropNotice(_("The member has no e-mail address."))
+    mail = EmailMultiAlternatives(
+        subject=message.subject, body=message.text, from_email=settings.DEFAULT_FROM_EMAIL, to=[address]
+    )
+    if message.html:
+        mail.attach_alternative(message.html, "text/html")
+    mail.send()
+
+
+def site_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
