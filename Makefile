@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test install lint audit messages bench clean-venv
+.PHONY: run test install lint typecheck audit messages bench clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -34,9 +34,16 @@ lint: $(STAMP)
 audit: $(STAMP)
 	$(PY) scripts/dependency_audit.py
 
-test: install lint audit
+# mypy with django-stubs over the apps and config ([tool.mypy] in pyproject.toml: strict on core, notices and
+# the rule/selector modules). The plugin imports config.settings, hence .env. Cache in .mypy_cache/ (ignored).
+typecheck: $(STAMP) .env
+	$(VENV)/bin/mypy
+
+# pytest-xdist: one worker per core (at most 4), each with its own test database and Redis database
+# (tests/conftest.py); browser tests still run last on each worker. `make test PYTEST_WORKERS=0`: one process.
+test: install lint typecheck audit
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(or $(PYTEST_WORKERS),auto) --maxprocesses 4 $(PYTEST_ARGS)
 
 # Extract new strings into locale/sv (needs GNU gettext). Serialised with flock: several people may run it.
 messages: $(STAMP)

@@ -53,7 +53,7 @@ SHELTERS = int(os.environ.get("FEDERATION_SHELTERS", "160"))
 VOLUNTEERS = 60
 RUSH_SLUG = "fed-001"
 RUSH_SHIFTS = 6
-# What the shift card says when her action went through (shifts/_shift_card.html; the staffing badge is also
+# What the shift card says when her action went through (shifts/partials/shift_card.html; the staffing badge is also
 # "badge-ok", so the status note is matched).
 DONE = b'role="status"><span class="badge badge-ok">'
 BUDGET_RUNS = 7
@@ -172,7 +172,7 @@ def measure_budgets(budgets: Budgets, size: str, slug: str) -> None:
     month = timezone.localdate().strftime("%Y-%m")
 
     def get(client, name, query=""):
-        url = reverse(name, kwargs={"shelter": slug}) + query
+        url = reverse(name, kwargs={"organisation": slug}) + query
 
         def fetch():
             response = client.get(url)
@@ -206,7 +206,7 @@ def measure_budgets(budgets: Budgets, size: str, slug: str) -> None:
 
     def take():
         shift = next(targets)
-        url = reverse("shifts:portal_take", kwargs={"shelter": slug, "pk": shift.pk})
+        url = reverse("shifts:portal_take", kwargs={"organisation": slug, "pk": shift.pk})
         response = as_taker.post(url, HTTP_HX_REQUEST="true")
         assert response.status_code == 200 and DONE in response.content, (url, response.status_code)
 

@@ -64,7 +64,7 @@ def shelter_with_coordinator(slug: str) -> tuple[Organisation, Member]:
 def list_queries(organisation: Organisation, coordinator: Member) -> tuple[int | None, str]:
     for name in ("members:list", "members:member_list"):
         try:
-            url = reverse(name, kwargs={"shelter": organisation.slug})
+            url = reverse(name, kwargs={"organisation": organisation.slug})
             break
         except NoReverseMatch:
             continue

@@ -139,14 +139,14 @@ def bench(slots_per_day: int) -> dict:
     coordinator_client, signer_client = _client(coordinator), _client(signer)
     results, notes = {}, []
 
-    month_url = reverse("shifts:rota_month", kwargs={"shelter": slug}) + f"?month={first_day:%Y-%m}"
+    month_url = reverse("shifts:rota_month", kwargs={"organisation": slug}) + f"?month={first_day:%Y-%m}"
 
     def month():
         assert coordinator_client.get(month_url).status_code == 200
 
     results["coordinator month view"] = measure(month)
 
-    name, open_url = _first_url(OPEN_SHIFTS_NAMES, shelter=slug)
+    name, open_url = _first_url(OPEN_SHIFTS_NAMES, organisation=slug)
     if open_url:
 
         def open_shifts():
@@ -157,7 +157,7 @@ def bench(slots_per_day: int) -> dict:
         notes.append("open-shifts page: skipped (no portal URL in shifts/urls.py yet)")
 
     shift = Shift.objects.filter(line=lines[0]).order_by("starts_at").first()
-    shift_url = reverse("shifts:rota_shift", kwargs={"shelter": slug, "pk": shift.pk})
+    shift_url = reverse("shifts:rota_shift", kwargs={"organisation": slug, "pk": shift.pk})
 
     def shift_page():
         assert coordinator_client.get(shift_url).status_code == 200
@@ -166,12 +166,12 @@ def bench(slots_per_day: int) -> dict:
 
     # Sign-up: the signer takes the first shift of line 0 on a new day each run (no overlap, a free place).
     targets = iter(Shift.objects.filter(line=lines[0]).order_by("starts_at")[::slots_per_day][:RUNS])
-    name, _ = _first_url(SIGN_UP_NAMES, shelter=slug, pk=shift.pk)
+    name, _ = _first_url(SIGN_UP_NAMES, organisation=slug, pk=shift.pk)
     if name:
 
         def sign_up():
             target = next(targets)
-            url = reverse(name, kwargs={"shelter": slug, "pk": target.pk})
+            url = reverse(name, kwargs={"organisation": slug, "pk": target.pk})
             assert signer_client.post(url).status_code in (200, 302)
 
         results["sign-up POST"] = measure(sign_up)
@@ -188,7 +188,7 @@ def bench(slots_per_day: int) -> dict:
         from shifts.feeds import calendar_token_renew
 
         token = calendar_token_renew(member=volunteer)
-        feed_url = reverse("shifts:calendar_feed", kwargs={"shelter": slug, "token": token})
+        feed_url = reverse("shifts:calendar_feed", kwargs={"organisation": slug, "token": token})
         anonymous = Client(HTTP_HOST="localhost")
 
         def feed():

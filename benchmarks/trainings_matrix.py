@@ -83,7 +83,7 @@ def bench(size: int) -> None:
     session = client.session
     session[SESSION_KEY] = True
     session.save()
-    url = reverse("trainings:matrix", kwargs={"shelter": organisation.slug})
+    url = reverse("trainings:matrix", kwargs={"organisation": organisation.slug})
 
     def page():
         response = client.get(url, {"on": "2026-06-01"})

@@ -4,11 +4,14 @@ See `.env.example` for each variable. The embedded default (no variables set) is
 filesystem Celery broker under `var/`, with mail written to `var/mail/`.
 """
 
-import sys
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from django.utils.translation import gettext_lazy as _
+
+# Django's generic classes subscriptable at run time, as the type checker reads them (ModelAdmin[User]).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -17,15 +20,14 @@ env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
 
-TESTING = "pytest" in sys.modules
 DEBUG = env.bool("DEBUG", default=False)
 
-if DEBUG or TESTING:
+if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production-0123456789")
 else:
     SECRET_KEY = env("SECRET_KEY")
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute address used in e-mails sent by the worker (no request there to build it from).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -54,6 +56,34 @@ INSTALLED_APPS = [
     "trainings",
     "shifts",
 ]
+
+# What a lower app reads from the apps above it (CONVENTIONS: dotted paths in one list, never an import side
+# effect). Each is imported on first use.
+# Every kind of notice (notices.kinds.NoticeKind): beat's scan asks each to plan, sending asks it to render.
+NOTICE_KINDS = (
+    "members.notices.Invitation",
+    "members.notices.MembershipInvitation",
+    "members.notices.PledgeNewVersion",
+    "trainings.notices.TrainingExpiring",
+    "trainings.notices.TrainingDigest",
+    "shifts.notices.ShiftReminder",
+    "shifts.notices.UnderstaffedAlert",
+    "shifts.notices.WaitingListPromoted",
+    "shifts.notices.ShiftCancelled",
+    "shifts.notices.ShiftChanged",
+    "shifts.notices.SwapTaken",
+    "shifts.notices.AssignmentsPublished",
+)
+# A member's GDPR export: callable(member) -> list | dict, one section each, named after its app.
+GDPR_EXPORT_SECTIONS = ("trainings.gdpr.export_trainings", "shifts.gdpr.export_shifts")
+# The export's stored codes in words: dicts {key: {code: label}} (members' own are in members.export_labels).
+GDPR_EXPORT_VALUE_LABELS = ("trainings.gdpr.EXPORT_VALUE_LABELS",)
+# Called as hook(member) inside members.gdpr.member_erase, before her personal data is removed.
+GDPR_ERASE_HOOKS = ("shifts.gdpr.erase_shift_data",)
+# fn(organisation) -> [(key, label, Requirements), …] for the trainings pages (trainings.qualification).
+QUALIFICATION_REQUIREMENT_SOURCES = ("shifts.requirements.line_requirement_choices",)
+# Models with a `member` foreign key whose audit entries show on the admins' audit trail (members.audit).
+AUDIT_MEMBER_ROWS = ("trainings.models.TrainingRecord",)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -89,7 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "members.context_processors.shelter",
+                "members.context_processors.organisation",
             ],
         },
     },
@@ -172,8 +202,6 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Invitation links use allauth's password-reset token; this is how long they stay valid (seconds).
 PASSWORD_RESET_TIMEOUT = env.int("INVITATION_TIMEOUT", default=60 * 60 * 24 * 7)
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast factories; tests only
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # Security keys/passkeys need a secure origin; plain http is allowed only for local development.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
@@ -201,7 +229,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not (DEBUG or TESTING)
+            if not DEBUG
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -239,10 +267,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
-if TESTING and "CELERY_BROKER_URL" not in env:
-    CELERY_BROKER_URL = "memory://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -250,7 +275,6 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "notices.tasks.beat_heartbeat", "schedule": 30.0},
     "dispatch-notices": {"task": "notices.tasks.dispatch_due_notices", "schedule": 30.0},
-    "plan-training-notices": {"task": "trainings.tasks.plan_training_notices", "schedule": 3600.0},
     "anonymise-departed-members": {"task": "members.tasks.anonymise_departed_members", "schedule": 24 * 60 * 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -262,7 +286,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-if not DEBUG and not TESTING:
+if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -3,8 +3,13 @@ Which models are audited is each app's `audit.py`."""
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from auditlog.models import LogEntry
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .models import User
 
 ACTION_LABELS = {
     LogEntry.Action.CREATE: _("Created"),
@@ -21,7 +26,17 @@ ACTION_CODES = {
 }
 
 
-def log_export(*, obj, what: str, by) -> LogEntry:
+class Actor(Protocol):
+    """Who acts in a shelter: a members.Member, as core sees her (core never imports the apps above it)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def user(self) -> User | None: ...
+
+
+def log_export(*, obj: models.Model, what: str, by: Actor | None) -> LogEntry:
     """Record that personal data was exported (ACCESS entry on `obj`, e.g. the member or the shelter)."""
     user = by.user if by is not None else None
     return LogEntry.objects.log_create(

@@ -11,6 +11,8 @@ checked there (core/totp.py); that check fails closed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
@@ -18,10 +20,11 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 
-def _tolerant(name: str, fallback):
+def _tolerant(name: str, fallback: object) -> Callable[..., Any]:
+    """RedisCache's `name`, answering `fallback` (or what it returns, when callable) while Redis is down."""
     method = getattr(RedisCache, name)
 
-    def call(self, *args, **kwargs):
+    def call(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
         except RedisError as error:
@@ -32,7 +35,7 @@ def _tolerant(name: str, fallback):
     return call
 
 
-def _default(key, default=None, *args, **kwargs):
+def _default(key: str, default: object = None, *args: Any, **kwargs: Any) -> object:
     return default
 
 
@@ -40,10 +43,11 @@ class TolerantRedisCache(RedisCache):
     """Django's Redis cache; a Redis outage reads as an empty cache and writes are dropped."""
 
     get = _tolerant("get", _default)
-    get_many = _tolerant("get_many", {})
+    # A new dict or list per call: a caller that adds to the answer must not change the next one's.
+    get_many = _tolerant("get_many", lambda *args, **kwargs: {})
     has_key = _tolerant("has_key", False)
     set = _tolerant("set", None)
-    set_many = _tolerant("set_many", [])
+    set_many = _tolerant("set_many", lambda *args, **kwargs: [])
     add = _tolerant("add", True)  # "added": allauth's rate-limit lock must not wait for a Redis that is gone
     touch = _tolerant("touch", False)
     delete = _tolerant("delete", False)

@@ -16,10 +16,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import tablib
-from django.http import HttpRequest, HttpResponse
+from django.db import models
+from django.http import HttpResponse
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .audit import log_export
+from .http import ShelterRequest
 
 # What makes a spreadsheet program read a text cell as a formula (OWASP's list): = + - @, a tab, a CR.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -30,35 +32,38 @@ CONTENT_TYPES = {
 BOM = "\ufeff"  # so spreadsheet programs read the CSV as UTF-8 (å, ä, ö)
 
 
-def neutralise_formula(value):
+def neutralise_formula(value: object) -> object:
     """A text cell that a spreadsheet would run as a formula gets a leading apostrophe; other values stay."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    return _neutralise_text(value) if isinstance(value, str) else value
 
 
-def _csv_cell(value) -> str:
-    return "" if value is None else neutralise_formula(str(value))
+def _csv_cell(value: object) -> str:
+    return "" if value is None else _neutralise_text(str(value))
 
 
-def _xlsx_cell(value):
+def _neutralise_text(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _xlsx_cell(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, bool | int | float | Decimal | date | datetime):
         return value  # numbers and dates stay numbers and dates in the workbook; none of them is a formula
     # Control characters (other than tab, LF, CR) cannot be stored in a workbook at all.
-    return neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    return _neutralise_text(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
 
 def export_content(
-    *, header: Sequence, rows: Iterable[Sequence], file_format: str = "csv", delimiter: str = ";"
+    *, header: Sequence[object], rows: Iterable[Sequence[object]], file_format: str = "csv", delimiter: str = ";"
 ) -> bytes:
     """The file's bytes: CSV (UTF-8 with BOM, `delimiter`-separated) or XLSX, every cell neutralised."""
     if file_format == "xlsx":
         dataset = tablib.Dataset(headers=[_xlsx_cell(cell) for cell in header])
         for row in rows:
             dataset.append([_xlsx_cell(cell) for cell in row])
-        return dataset.export("xlsx")
+        content: bytes = dataset.export("xlsx")
+        return content
     if file_format != "csv":
         raise ValueError(f"unknown export format {file_format!r}")
     text = io.StringIO(newline="")
@@ -70,15 +75,15 @@ def export_content(
 
 
 def export_response(
-    request: HttpRequest,
+    request: ShelterRequest,
     *,
     what: str,
     filename: str,
-    header: Sequence,
-    rows: Iterable[Sequence],
+    header: Sequence[object],
+    rows: Iterable[Sequence[object]],
     file_format: str = "csv",
     delimiter: str = ";",
-    about=None,
+    about: models.Model | None = None,
 ) -> HttpResponse:
     """A download of `header` and `rows`, neutralised, with one audit entry (`what`, by the requesting member,
     on `about` or else her shelter). The rows are read before the entry is written, so a failed export

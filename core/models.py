@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -30,10 +31,10 @@ def validate_shelter_slug(value: str) -> None:
         raise ValidationError(_("This address is reserved; choose another."))
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra_fields):
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> User:
         if not email:
             raise ValueError("An e-mail address is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -44,12 +45,12 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email, password=None, **extra_fields):
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> User:
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email, password=None, **extra_fields):
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields: Any) -> User:
         extra_fields["is_staff"] = True
         extra_fields["is_superuser"] = True
         return self._create_user(email, password, **extra_fields)
@@ -69,20 +70,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.email
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
 
-    def _get_session_auth_hash(self, secret=None):
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # Django keeps this hash in the session and logs out a session whose hash no longer matches; the
         # password is in it (a new password ends her other sessions), and so is the epoch (a lost role does).
         key_salt = "members.User.session_auth_hash"
@@ -128,7 +129,6 @@ class Organisation(models.Model):
     )
     # Notices.
     reminder_offsets_minutes = models.JSONField(_("reminder offsets (minutes before start)"), default=list, blank=True)
-    fee_reminders_enabled = models.BooleanField(_("send fee reminders"), default=False)
     # Register.
     anonymise_after_months = models.PositiveSmallIntegerField(
         _("anonymise members who left after (months)"), default=12
@@ -142,16 +142,16 @@ class Organisation(models.Model):
         verbose_name_plural = _("shelters")
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self._state.adding and not self.reminder_offsets_minutes:
             self.reminder_offsets_minutes = list(self.DEFAULT_REMINDER_OFFSETS)
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return reverse("members:portal", kwargs={"shelter": self.slug})
+    def get_absolute_url(self) -> str:
+        return reverse("members:portal", kwargs={"organisation": self.slug})
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

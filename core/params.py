@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any, overload
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -34,6 +35,10 @@ def _text(request: HttpRequest, name: str) -> str:
     return request.GET.get(name, "").strip()
 
 
+@overload
+def parse_int(text: str | None, default: int, *, lo: int, hi: int, clamp: bool = False) -> int: ...
+@overload
+def parse_int(text: str | None, default: int | None, *, lo: int, hi: int, clamp: bool = False) -> int | None: ...
 def parse_int(text: str | None, default: int | None, *, lo: int, hi: int, clamp: bool = False) -> int | None:
     """`text` as a whole number in lo..hi; outside the range the default (or the nearest bound with `clamp`)."""
     if not text or not _DIGITS.fullmatch(text):
@@ -46,6 +51,10 @@ def parse_int(text: str | None, default: int | None, *, lo: int, hi: int, clamp:
     return default
 
 
+@overload
+def parse_date(text: str | None, default: date) -> date: ...
+@overload
+def parse_date(text: str | None, default: date | None) -> date | None: ...
 def parse_date(text: str | None, default: date | None) -> date | None:
     """An ISO date (YYYY-MM-DD) in an accepted year that exists; otherwise the default."""
     match = _DAY.fullmatch(text or "")
@@ -71,6 +80,12 @@ def parse_month(text: str | None, default: date) -> date:
     return date(year, month, 1)
 
 
+@overload
+def int_param(request: HttpRequest, name: str, default: int, *, lo: int, hi: int, clamp: bool = False) -> int: ...
+@overload
+def int_param(
+    request: HttpRequest, name: str, default: int | None, *, lo: int, hi: int, clamp: bool = False
+) -> int | None: ...
 def int_param(
     request: HttpRequest, name: str, default: int | None, *, lo: int, hi: int, clamp: bool = False
 ) -> int | None:
@@ -103,12 +118,12 @@ def pk_param(request: HttpRequest, name: str) -> int | None:
     return parse_int(_text(request, name), None, lo=1, hi=MAX_PK)
 
 
-class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
+class PkMultipleChoiceField(forms.ModelMultipleChoiceField[Any]):
     """A ModelMultipleChoiceField for a query string (?courses=1&courses=2): a value that cannot be a primary
     key is refused as an invalid choice before the database sees it (SQLite and PostgreSQL both fail on an
     `IN` with a number larger than a primary key can be; Django's own check catches only non-numbers)."""
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Any:
         if isinstance(value, list | tuple):
             for key in value:
                 if parse_int(str(key).strip(), None, lo=1, hi=MAX_PK) is None:

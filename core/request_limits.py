@@ -20,14 +20,19 @@ otherwise arrive empty and fail in a confusing way. Browsers always send the len
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, get_resolver
 from django.utils.translation import gettext as _
 
 FORM_OVERHEAD_BYTES = 64 * 1024
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+# The view function's attribute that `accepts_upload` sets and `body_limit` reads.
+UPLOAD_BOUND = "request_body_max_file_bytes"
 
 
 def _form_limit() -> int:
@@ -36,33 +41,33 @@ def _form_limit() -> int:
     return (2_621_440 if form is None else form) + FORM_OVERHEAD_BYTES
 
 
-def accepts_upload(max_bytes: int) -> Callable:
+def accepts_upload(max_bytes: int) -> Callable[[View], View]:
     """Declare that a view takes an uploaded file of up to `max_bytes` besides its ordinary form fields."""
 
-    def decorator(view):
-        view.request_body_max_file_bytes = max_bytes
+    def decorator(view: View) -> View:
+        setattr(view, UPLOAD_BOUND, max_bytes)
         return view
 
     return decorator
 
 
-def body_limit(request) -> int:
+def body_limit(request: HttpRequest) -> int:
     """The largest body this request may carry, from the view its path resolves to."""
     try:
         match = get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
     except Resolver404:
         return _form_limit()
-    return _form_limit() + getattr(match.func, "request_body_max_file_bytes", 0)
+    return _form_limit() + getattr(match.func, UPLOAD_BOUND, 0)
 
 
-def _declared_length(request) -> int | None:
+def _declared_length(request: HttpRequest) -> int | None:
     try:
         return int(request.META.get("CONTENT_LENGTH") or "")
     except ValueError:
         return None
 
 
-def _refusal(request, status: int, message: str) -> HttpResponse:
+def _refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
     # No request context: the middleware that would fill it (session, user, messages) has not run yet.
     html = render_to_string("request_refused.html", {"message": message})
     # No Connection header: WSGI leaves hop-by-hop headers to the server (gunicorn's sync workers close anyway).
@@ -72,10 +77,10 @@ def _refusal(request, status: int, message: str) -> HttpResponse:
 class RequestBodyLimitMiddleware:
     """Answer 413 (or 411 for a body without a length) before any middleware or view reads the body."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         length = _declared_length(request)
         chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
         if length is None and chunked:

@@ -14,6 +14,8 @@ re-authentication are the two places a TOTP code is taken as proof.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from allauth.core.internal.cryptokit import compare_user_code
 from allauth.mfa.base import forms as allauth_forms
 from allauth.mfa.models import Authenticator
@@ -30,6 +32,7 @@ CODE_ALREADY_USED = _("This code has already been used. Wait for the next code i
 
 def _time_step_of(secret: str, code: str) -> int | None:
     """The time step (HOTP counter) within the accepted window that `code` belongs to, if any."""
+    step: int
     for step in totp.yield_hotp_counters_from_time():
         if compare_user_code(actual=code, expected=totp.format_hotp_value(totp.hotp_value(secret, step))):
             return step
@@ -54,11 +57,18 @@ def totp_code_claim(*, authenticator: Authenticator, code: str) -> bool:
     return True
 
 
-class _ClaimTotpOnce:
+if TYPE_CHECKING:
+    # What the mixin is put in front of (its `authenticator`, `clean_code`); allauth ships no types.
+    from allauth.mfa.base.forms import AuthenticateForm as _AllauthCodeForm
+else:
+    _AllauthCodeForm = object
+
+
+class _ClaimTotpOnce(_AllauthCodeForm):
     """Put in front of allauth's form: its checks first, then the claim in the database."""
 
     def clean_code(self) -> str:
-        code = super().clean_code()
+        code: str = super().clean_code()
         authenticator = self.authenticator
         if authenticator.type != Authenticator.Type.TOTP or totp._is_insecure_bypass(code):  # noqa: SLF001
             return code  # recovery codes are single-use in the database already (allauth)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
 
-def single_line(value) -> None:
+def single_line(value: object) -> None:
     """Refuse a line break in a field that is shown on one line (a name, a place, a reference): it would
     break the calendar feed, a mail's subject line or a spreadsheet row."""
     if isinstance(value, str) and not LINE_BREAKS.isdisjoint(value):

@@ -1,7 +1,8 @@
 """Resolving the shelter and the member's role for a request, once, from the URL.
 
-Every view inside a shelter is wrapped in `shelter_view(role)`: it takes the `shelter` URL kwarg,
-finds the signed-in user's Member row there and sets `request.organisation` and `request.member`.
+Every view inside a shelter is wrapped in `shelter_view(role)`: it takes the `organisation` URL kwarg (the
+shelter's slug), finds the signed-in user's Member row there and sets `request.organisation` and
+`request.member`.
 No membership (or another shelter's slug) is a 404, so a shelter's existence leaks nothing; a role
 that is too low is a 403.
 """
@@ -13,16 +14,17 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from .models import Member, MemberStatus, Role
 
 
-def member_for(user, shelter_slug: str) -> Member | None:
+def member_for(user, organisation_slug: str) -> Member | None:
     if not user.is_authenticated:
         return None
     return (
         Member.objects.select_related("organisation", "user")
-        .filter(user=user, organisation__slug=shelter_slug, erased_at=None)
+        .filter(user=user, organisation__slug=organisation_slug, erased_at=None)
         .exclude(status=MemberStatus.LEFT)
         .first()
     )
@@ -33,10 +35,10 @@ def shelter_view(role: str = Role.VOLUNTEER):
 
     def decorator(view):
         @wraps(view)
-        def wrapped(request, shelter, *args, **kwargs):
+        def wrapped(request, organisation, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            member = member_for(request.user, shelter)
+            member = member_for(request.user, organisation)
             if member is None:
                 raise Http404
             if not member.has_role(role):
@@ -54,6 +56,18 @@ def shelter_view(role: str = Role.VOLUNTEER):
 volunteer_required = shelter_view(Role.VOLUNTEER)
 coordinator_required = shelter_view(Role.COORDINATOR)
 admin_required = shelter_view(Role.ADMIN)
+
+
+def in_organisation_time(view):
+    """Show and read times in the shelter's time zone (put it below the role decorator, which resolves the
+    shelter)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with timezone.override(request.organisation.zone):
+            return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def superuser_required(view):

@@ -7,5 +7,5 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        # audit models, notice kinds, sessions ended on a lost role, memberships following a changed login address
-        from . import audit, login_address, notices, sessions  # noqa: F401
+        # audit models, sessions ended on a lost role, memberships following a changed login address
+        from . import audit, login_address, sessions  # noqa: F401

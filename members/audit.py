@@ -6,6 +6,8 @@ Exports of personal data are recorded too (`log_export`), with who did it.
 from __future__ import annotations
 
 from auditlog.registry import auditlog
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 from core.models import Organisation
 
@@ -22,11 +24,11 @@ auditlog.register(FeeRate)
 
 
 # Rows that belong to one member (member FK) and hold personal data: their audit entries are shown on the
-# admins' audit trail page. Other apps add theirs (members imports neither trainings nor shifts).
-MEMBER_ROWS: list = [Interview, RecordCheck, PledgeSignature, Payment]
+# admins' audit trail page. Other apps list theirs in settings.AUDIT_MEMBER_ROWS (members imports neither
+# trainings nor shifts); member_row_models() gives both.
+MEMBER_ROWS: tuple = (Interview, RecordCheck, PledgeSignature, Payment)
 
 
-def register_member_rows(model) -> None:
-    """Show the audit entries of `model` (which has a `member` foreign key) on the admins' audit trail."""
-    if model not in MEMBER_ROWS:
-        MEMBER_ROWS.append(model)
+def member_row_models() -> tuple:
+    """The register's member rows, then the other apps' (settings.AUDIT_MEMBER_ROWS, dotted paths of models)."""
+    return (*MEMBER_ROWS, *(import_string(path) for path in settings.AUDIT_MEMBER_ROWS))

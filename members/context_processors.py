@@ -1,4 +1,4 @@
-def shelter(request):
+def organisation(request):
     """The shelter and the member's role there, for navigation in base.html."""
     member = getattr(request, "member", None)
     return {

@@ -102,13 +102,13 @@ def seed_register(organisation: Organisation) -> None:
             },
         )
     Member.objects.filter(organisation=organisation, member_since=None).update(member_since=date(today.year - 2, 2, 1))
-    for membership_type, amount in ((MembershipType.FULL, "200"), (MembershipType.SUPPORTING, "100")):
+    for membership_type, rate in ((MembershipType.FULL, "200"), (MembershipType.SUPPORTING, "100")):
         for year in (today.year - 1, today.year):
             FeeRate.objects.get_or_create(
                 organisation=organisation,
                 year=year,
                 membership_type=membership_type,
-                defaults={"amount": Decimal(amount)},
+                defaults={"amount": Decimal(rate)},
             )
     pledge, _ = PledgeText.objects.get_or_create(
         organisation=organisation, version=1, defaults={"text": PLEDGE_TEXT, "published_at": timezone.now()}
@@ -148,6 +148,6 @@ def seed_register(organisation: Organisation) -> None:
 
 
 def logins() -> list[tuple[str, str]]:
-    rows = [(email, role.label) for _, _, email, role in PEOPLE[:4]]
+    rows = [(email, str(role.label)) for _, _, email, role in PEOPLE[:4]]
     rows.append(("operator@jourplan.test", "federation operator"))
     return rows

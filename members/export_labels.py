@@ -2,12 +2,16 @@
 
 A key without a label here (a section another app registers later) is shown with its underscores as spaces."""
 
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 FIELD_LABELS = {
     # Profile
-    "shelter": _("Shelter"),
+    "organisation": _("Shelter"),
     "first_name": _("First name"),
     "last_name": _("Last name"),
     "email": _("E-mail address"),
@@ -57,6 +61,8 @@ FIELD_LABELS = {
     "signed_up_at": _("Signed up on"),
 }
 
+MEMBER_CODED_FIELDS = ("role", "status", "membership_type", "notice_channel", "language")
+
 SECTION_LABELS = {
     "shifts": _("Shifts"),
     "records": _("Completed trainings"),
@@ -64,14 +70,22 @@ SECTION_LABELS = {
 }
 
 
-# Stored codes in words, by key: {"method": {"swish": "Swish", …}}. Other apps add theirs
-# (`register_value_labels`), since members imports neither trainings nor shifts.
-_VALUE_LABELS: dict[str, dict] = {}
+@cache
+def value_labels() -> dict[str, dict]:
+    """Stored codes in words, by key: {"method": {"swish": "Swish", …}}: the register's own, then the other
+    apps' (settings.GDPR_EXPORT_VALUE_LABELS, dotted paths of {key: labels}, labels a dict or Django choices),
+    since members imports neither trainings nor shifts."""
+    from core.audit import ACTION_CODES, ACTION_LABELS
 
+    from .models import Member, PaymentMethod
 
-def register_value_labels(key: str, labels) -> None:
-    """Show the values of `key` in the data export by these labels (a dict or Django choices)."""
-    _VALUE_LABELS[key] = dict(labels)
+    fields = {field.name: field for field in Member._meta.concrete_fields}
+    labels = {name: dict(fields[name].flatchoices) for name in MEMBER_CODED_FIELDS}
+    labels["method"] = dict(PaymentMethod.choices)
+    labels["action"] = {code: ACTION_LABELS[action] for action, code in ACTION_CODES.items()}
+    for path in settings.GDPR_EXPORT_VALUE_LABELS:
+        labels.update({key: dict(choices) for key, choices in import_string(path).items()})
+    return labels
 
 
 def field_label(key: str) -> str:
@@ -92,11 +106,11 @@ def field_value(key: str, value):
     if key == "changed_fields" and isinstance(value, list):
         return [field_label(name) for name in value]
     if key == "kind" and isinstance(value, str):
-        from notices.outbox import KIND_LABELS
+        from notices.outbox import kind_label
 
-        return KIND_LABELS.get(value, value)
-    if isinstance(value, str) and key in _VALUE_LABELS:
-        return _VALUE_LABELS[key].get(value, value)
+        return kind_label(value)
+    if isinstance(value, str) and key in value_labels():
+        return value_labels()[key].get(value, value)
     if isinstance(value, str) and "T" in value:
         try:
             moment = parse_datetime(value)
@@ -105,17 +119,3 @@ def field_value(key: str, value):
         if moment is not None and timezone.is_aware(moment):
             return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
     return value
-
-
-def _register_members_values() -> None:
-    from core.audit import ACTION_CODES, ACTION_LABELS
-
-    from .models import Member, PaymentMethod
-
-    for name in ("role", "status", "membership_type", "notice_channel", "language"):
-        register_value_labels(name, Member._meta.get_field(name).flatchoices)
-    register_value_labels("method", PaymentMethod.choices)
-    register_value_labels("action", {code: ACTION_LABELS[action] for action, code in ACTION_CODES.items()})
-
-
-_register_members_values()

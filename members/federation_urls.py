@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
+from .views import accounts
 
 app_name = "federation"
 urlpatterns = [
-    path("", views.federation_shelters, name="shelters"),
+    path("", accounts.federation_shelters, name="shelters"),
 ]

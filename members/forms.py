@@ -1,4 +1,5 @@
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -24,7 +25,9 @@ class InviteForm(forms.ModelForm):
         self.instance.organisation = organisation
         self.fields["email"].required = True
         roles = grantable_roles(inviter)
-        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in roles]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (value, label) for value, label in Role.choices if value in roles
+        ]
 
     def clean_email(self):
         return (self.cleaned_data.get("email") or "").strip().lower()
@@ -98,7 +101,9 @@ class MemberForm(forms.ModelForm):
             del self.fields["protected_identity"]
         else:
             roles = grantable_roles(editor)
-            self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in roles]
+            cast(forms.ChoiceField, self.fields["role"]).choices = [
+                (value, label) for value, label in Role.choices if value in roles
+            ]
 
     def validate_unique(self):
         # member_update checks uniqueness in the database (and says so in words); doing it here too would let

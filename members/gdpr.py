@@ -1,8 +1,9 @@
 """GDPR: everything held about a member (export) and erasing a member who has left.
 
-Other apps add their data through the registries below (members imports neither trainings nor shifts):
-`register_export_section("shifts", fn)` adds a section to the export, `register_erase_hook(fn)` lets an app
-anonymise its rows when a member is erased (counts for statistics survive without her name).
+Other apps add their data through two lists in settings (members imports neither trainings nor shifts):
+`GDPR_EXPORT_SECTIONS` (dotted paths of fn(member) -> list | dict; each a section of the export named after its
+app) and `GDPR_ERASE_HOOKS` (dotted paths of hook(member), which anonymise the app's rows when a member is
+erased; counts for statistics survive without her name).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from core.audit import ACTION_CODES
@@ -25,21 +28,18 @@ from .models import Interview, Member, MemberStatus, Payment, PledgeSignature, R
 ExportSection = Callable[[Member], "list | dict"]
 EraseHook = Callable[[Member], None]
 
-_export_sections: dict[str, ExportSection] = {}
-_erase_hooks: list[EraseHook] = []
-
 ERASED_FIRST_NAME = "Raderad"
 
 
-def register_export_section(name: str, section: ExportSection) -> None:
-    """Add a named section (callable(member) -> list | dict of plain values) to every member export."""
-    _export_sections[name] = section
+def export_sections() -> dict[str, ExportSection]:
+    """The other apps' sections of a member export (settings.GDPR_EXPORT_SECTIONS), keyed by their app's name."""
+    return {path.partition(".")[0]: import_string(path) for path in settings.GDPR_EXPORT_SECTIONS}
 
 
-def register_erase_hook(hook: EraseHook) -> None:
-    """Call `hook(member)` inside member_erase's transaction, before her personal data is removed."""
-    if hook not in _erase_hooks:
-        _erase_hooks.append(hook)
+def erase_hooks() -> list[EraseHook]:
+    """The other apps' erase hooks (settings.GDPR_ERASE_HOOKS), called inside member_erase's transaction,
+    before her personal data is removed."""
+    return [import_string(path) for path in settings.GDPR_ERASE_HOOKS]
 
 
 def _iso(value) -> str | None:
@@ -73,7 +73,7 @@ def member_export(member: Member) -> dict:
     only), her audit trail entries, and the sections other apps registered. Plain JSON-able values."""
     data = {
         "profile": {
-            "shelter": member.organisation.name,
+            "organisation": member.organisation.name,
             "first_name": member.first_name,
             "last_name": member.last_name,
             "email": member.email,
@@ -90,7 +90,7 @@ def member_export(member: Member) -> dict:
             "protected_identity": member.protected_identity,
             "share_phone": member.share_phone,
             "notice_channel": member.notice_channel,
-            "login": member.user.email if member.user_id else None,
+            "login": member.user.email if member.user is not None else None,
             "created_at": _iso(member.created_at),
         },
         "onboarding": {
@@ -130,7 +130,7 @@ def member_export(member: Member) -> dict:
             for e in _member_audit_entries(member).order_by("timestamp")
         ],
     }
-    for name, section in _export_sections.items():
+    for name, section in export_sections().items():
         data[name] = section(member)
     return data
 
@@ -160,7 +160,7 @@ def member_erase(*, member: Member, by: Member | None = None) -> Member:
     check_may_manage(by, member)
     if member.status != MemberStatus.LEFT:
         raise EraseRefused(_("Only a member who has left can be erased. Mark her as left first."))
-    for hook in list(_erase_hooks):
+    for hook in erase_hooks():
         hook(member)
     user = member.user
     _audit_entries_of_her_rows(member).delete()
@@ -243,6 +243,8 @@ def members_due_for_anonymising(today: date | None = None) -> list[int]:
         .only("pk", "left_on", "organisation__anonymise_after_months")
     )
     for member in rows:
-        if member.left_on < months_before(today, member.organisation.anonymise_after_months):
+        if member.left_on is not None and member.left_on < months_before(
+            today, member.organisation.anonymise_after_months
+        ):
             due.append(member.pk)
     return due

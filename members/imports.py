@@ -18,7 +18,7 @@ import secrets
 import time
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -481,7 +481,7 @@ def _read_csv(content: bytes) -> list[list]:
     # The header line decides when the sniffer guesses something the header does not use.
     counts = {d: first_line.count(d) for d in ";,\t"}
     if delimiter is None or counts.get(delimiter, 0) == 0:
-        delimiter = max(counts, key=counts.get)
+        delimiter = max(counts, key=lambda candidate: counts[candidate])
     try:
         rows = []
         for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
@@ -516,7 +516,7 @@ class CellError(Exception):
     pass
 
 
-def _choice_words(choices, extra: dict[str, str]) -> dict[str, str]:
+def _choice_words(choices, extra: Mapping[str, str]) -> dict[str, str]:
     words = {value: value for value in choices.values}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
@@ -861,9 +861,10 @@ def _parse_table(content: bytes, kind: str) -> _Table:
     return _Table(columns=columns, rows=rows)
 
 
-def _clean_rows(table: _Table, cleaners: dict[str, Callable], errors: list[LineError]) -> list[tuple[int, dict]]:
-    """Each row as {field: value} for the columns the file has; errors are appended per cell."""
-    cleaned = []
+def _clean_rows(table: _Table, cleaners: dict[str, Callable], errors: list[LineError]) -> list[tuple[int, dict | None]]:
+    """Each row as {field: value} for the columns the file has (None for a row with errors); errors are
+    appended per cell."""
+    cleaned: list[tuple[int, dict | None]] = []
     for line, values in table.rows:
         row, ok = {}, True
         for index, column in enumerate(table.columns):
@@ -1051,8 +1052,8 @@ def _members_preview(*, organisation: Organisation, content: bytes, by: Member, 
         for name in MEMBER_KEEP_WHEN_BLANK:
             if row.get(name) in (None, ""):
                 row[name] = getattr(current, name) if current is not None else MEMBER_DEFAULTS[name]
-        if refusal := _member_row_refusal(by=by, current=current, row=row):
-            column, message = refusal
+        if row_refusal := _member_row_refusal(by=by, current=current, row=row):
+            column, message = row_refusal
             preview.errors.append(LineError(line, labels[column], message))
             continue
         ready.append((line, row))

@@ -20,7 +20,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Admin")
 
 
-ROLE_RANK = {Role.VOLUNTEER: 1, Role.COORDINATOR: 2, Role.ADMIN: 3}
+ROLE_RANK: dict[str, int] = {Role.VOLUNTEER: 1, Role.COORDINATOR: 2, Role.ADMIN: 3}
 
 
 class MemberStatus(models.TextChoices):
@@ -147,7 +147,7 @@ class Member(models.Model):
     def login_state(self) -> str:
         """What the register shows about her login, the same whether or not her address had a login before:
         "active" (she can log in here), "invited" (an invitation waits for her), or "none"."""
-        if self.user_id and self.user.has_usable_password():
+        if self.user is not None and self.user.has_usable_password():  # no query without a login
             return "active"
         if self.user_id or self.invited_at:
             return "invited"

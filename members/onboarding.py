@@ -10,13 +10,10 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Max
-from django.urls import reverse
-from django.utils.translation import gettext_lazy
 
 from core.models import Organisation
-from notices.outbox import DropNotice, Message, notice_kind, render_template_message, site_url
 
-from .models import Interview, MemberStatus, PledgeSignature, PledgeText, RecordCheck
+from .models import Interview, PledgeSignature, PledgeText, RecordCheck
 
 
 def current_pledge(organisation: Organisation) -> PledgeText | None:
@@ -72,40 +69,3 @@ def members_with_interview(organisation: Organisation, member_ids: Iterable[int]
         .values_list("member_id", flat=True)
         .distinct()
     )
-
-
-# --- Asking members to sign a new pledge version --------------------------------------------------
-
-PLEDGE_NOTICE_KIND = "pledge_new_version"
-
-
-def plan_pledge_sign_again(pledge_text: PledgeText) -> int:
-    """Plan a notice to every current member with a login who signed an older version of the pledge."""
-    from notices.outbox import notice_plan_many
-
-    from .models import Member
-
-    signed_before = PledgeSignature.objects.filter(
-        pledge_text__organisation=pledge_text.organisation, pledge_text__version__lt=pledge_text.version
-    ).values("member_id")
-    recipients = (
-        Member.objects.for_organisation(pledge_text.organisation).current().with_login().filter(pk__in=signed_before)
-    )
-    return notice_plan_many(
-        {"recipient": member, "kind": PLEDGE_NOTICE_KIND, "subject": pledge_text} for member in recipients
-    )
-
-
-@notice_kind(PLEDGE_NOTICE_KIND, label=gettext_lazy("New confidentiality pledge"))
-def render_pledge_new_version(notice) -> Message:
-    """Dropped when she has signed it meanwhile, a newer version replaced it, or she has left."""
-    member = notice.recipient
-    pledge = PledgeText.objects.filter(pk=notice.subject_id).first()
-    if pledge is None or current_pledge(member.organisation) != pledge:
-        raise DropNotice("Not the current pledge any more.")
-    if member.status == MemberStatus.LEFT or member.erased_at:
-        raise DropNotice("The member has left.")
-    if PledgeSignature.objects.filter(member=member, pledge_text=pledge).exists():
-        raise DropNotice("Already signed.")
-    link = site_url(reverse("members:pledge", kwargs={"shelter": member.organisation.slug}))
-    return render_template_message(PLEDGE_NOTICE_KIND, {"member": member, "link": link, "version": pledge.version})

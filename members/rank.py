@@ -12,6 +12,8 @@ shelter's first admin): trusted code, not a person in a shelter.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from core.errors import JourplanError
@@ -55,7 +57,7 @@ def check_may_manage(actor: Member | None, target: Member) -> None:
         raise RankRefused(_("Only an admin can change a coordinator or an admin."))
 
 
-def check_changes(actor: Member | None, target: Member, changes: dict) -> None:
+def check_changes(actor: Member | None, target: Member, changes: dict[str, Any]) -> None:
     """Refuse changes above the actor's rank: the target itself, a role she may not give, protected identity
     or a protected member's contact data when she is not an admin. `changes` holds only fields that change."""
     check_may_manage(actor, target)

@@ -29,7 +29,8 @@ from .models import (
     RecordCheck,
     Role,
 )
-from .onboarding import current_pledge, plan_pledge_sign_again
+from .notices import plan_pledge_sign_again
+from .onboarding import current_pledge
 from .rank import check_changes, check_may_manage
 
 
@@ -62,7 +63,7 @@ def member_invite(*, member: Member, invited_by: Member | None = None) -> Member
       credentials, and the mail only asks her to log in. The inviter sees the same in both cases.
     - Keys are only ever made for a login this invitation created, and sent to that login's own address.
     """
-    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
     check_may_manage(invited_by, member)
     if member.status == MemberStatus.LEFT or member.erased_at:
         raise InvitationRefused(_("A member who has left cannot be invited."))
@@ -227,7 +228,7 @@ def member_update(*, member: Member, by: Member | None = None, today: date | Non
     unknown = set(changes) - MEMBER_EDITABLE_FIELDS
     if unknown:
         raise MemberUpdateRefused(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(unknown)})
-    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
     if member.erased_at:
         raise MemberUpdateRefused(_("An erased member cannot be changed."))
     if isinstance(changes.get("email"), str):

@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db.models import F
@@ -76,16 +78,17 @@ class SessionAgeByRoleMiddleware:
 
 _WATCHED = ("user_id", "role", "status", "erased_at")
 _UNKNOWN = object()  # a field deferred at load (.only()/.defer()): reading it here would query (and recurse)
+_LOADED_STATE = "_session_state"  # the instance attribute that keeps the _WATCHED values as loaded
 
 
 def _remember_loaded_state(sender, instance: Member, **kwargs) -> None:
-    instance._session_state = {name: instance.__dict__.get(name, _UNKNOWN) for name in _WATCHED}
+    setattr(instance, _LOADED_STATE, {name: instance.__dict__.get(name, _UNKNOWN) for name in _WATCHED})
 
 
 def _end_sessions_on_lost_access(sender, instance: Member, created: bool, **kwargs) -> None:
-    old = getattr(instance, "_session_state", None)
-    old_user_id = old["user_id"] if old else None
-    if not created and old_user_id not in (None, _UNKNOWN):
+    old: dict[str, Any] | None = getattr(instance, _LOADED_STATE, None)
+    if not created and old is not None and old["user_id"] not in (None, _UNKNOWN):
+        old_user_id = old["user_id"]
         now = {name: instance.__dict__.get(name, _UNKNOWN) for name in _WATCHED}
         lost_role = _UNKNOWN not in (old["role"], now["role"]) and ROLE_RANK.get(now["role"], 0) < ROLE_RANK.get(
             old["role"], 0

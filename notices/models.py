@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.models import Organisation
 
 
 class Channel(models.TextChoices):
@@ -21,11 +25,11 @@ class NoticeStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
-class NoticeQuerySet(models.QuerySet):
-    def for_organisation(self, organisation) -> NoticeQuerySet:
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def for_organisation(self, organisation: Organisation) -> NoticeQuerySet:
         return self.filter(organisation=organisation)
 
-    def due(self, now) -> NoticeQuerySet:
+    def due(self, now: datetime) -> NoticeQuerySet:
         return self.filter(status=NoticeStatus.PENDING, due_at__lte=now)
 
 
@@ -34,7 +38,7 @@ class Notice(models.Model):
 
     A row is created once per (kind, recipient, object, variant): `dedupe_key` is unique, so a
     second scan or a retried task cannot plan the same notice twice. The content is rendered at
-    send time from the current data by the kind's renderer (members.notices), which may drop it.
+    send time from the current data by its kind (notices.kinds, settings.NOTICE_KINDS), which may drop it.
     """
 
     organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="notices")
@@ -66,7 +70,7 @@ class Notice(models.Model):
             models.Index(fields=["subject_type", "subject_id"], name="notice_subject_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id} ({self.status})"
 
 
@@ -76,5 +80,5 @@ class Heartbeat(models.Model):
     name = models.CharField(max_length=40, primary_key=True)
     at = models.DateTimeField()
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} {self.at:%Y-%m-%d %H:%M}"

@@ -1,8 +1,8 @@
 """The notification outbox: planning notices, rendering them from current data, sending each exactly once.
 
-Apps register a renderer per notice kind (`@notice_kind("shift_reminder")`) and, optionally, a planner
-that beat's scan calls to create rows that have fallen due (`@notice_planner`). `notices` imports no app
-above it: they register themselves here from their AppConfig.ready().
+Each kind of notice is a class (notices.kinds.NoticeKind) listed in settings.NOTICE_KINDS: beat's scan asks
+every kind to plan what has fallen due, and sending asks the notice's kind whether it is obsolete, then to
+render it. `notices` imports no app above it: it reads that list.
 
 Exactly once: a row is claimed by a conditional UPDATE (pending → sending) before anything is sent, so a
 duplicate task, a retry or a second worker finds nothing to claim. The one window that remains: the mail
@@ -13,25 +13,26 @@ after SENDING_LEASE it is recorded as failed, never re-sent blindly (see docs/no
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .channels import get_sms_backend
+from .kinds import kind_for
 from .models import Channel, Notice, NoticeStatus
 
 if TYPE_CHECKING:  # the recipient is a member of the register (members imports notices, never the reverse)
+    from core.models import Organisation
     from members.models import Member
 
 logger = logging.getLogger(__name__)
@@ -49,53 +50,22 @@ class Message:
 
 
 class DropNotice(Exception):  # noqa: N818  (a control-flow signal, not an error)
-    """Raised by a renderer when the notice no longer applies (shift released, cancelled, started…)."""
+    """Raised by a kind's renderer when the data it needs vanished while rendering (the kind's
+    `is_obsolete`, asked first, covers a notice that no longer applies), or when there is no address."""
 
-
-Renderer = Callable[[Notice], Message]
-_renderers: dict[str, Renderer] = {}
-_planners: list[Callable[[datetime], int]] = []
-
-
-# What a coordinator sees in the outbox page for each kind; an app may add its own with notice_kind(label=…).
-KIND_LABELS: dict[str, str] = {
-    "invitation": gettext_lazy("Invitation"),
-    "membership_invitation": gettext_lazy("Invitation for an existing login"),
-    "shift_reminder": gettext_lazy("Shift reminder"),
-    "waiting_list_promotion": gettext_lazy("Moved up from the waiting list"),
-    "shift_cancelled": gettext_lazy("Shift cancelled"),
-    "shift_changed": gettext_lazy("Shift changed"),
-    "swap_taken": gettext_lazy("Swap taken"),
-    "assignments_published": gettext_lazy("Rota published"),
-    "understaffed": gettext_lazy("Under-staffed shift"),
-    "training_expiring": gettext_lazy("Training expiring"),
-    "training_digest": gettext_lazy("Trainings expiring (summary)"),
-    "fee_reminder": pgettext_lazy("notice kind", "Fee reminder"),
-}
 
 STALE_CLAIM_REASON = "Worker stopped while sending; the notice may or may not have been delivered."
-
-
-def notice_kind(kind: str, *, label=None):
-    def register(renderer: Renderer) -> Renderer:
-        _renderers[kind] = renderer
-        if label is not None:
-            KIND_LABELS[kind] = label
-        return renderer
-
-    return register
+OBSOLETE_REASON = "The notice no longer applies."
 
 
 def kind_label(kind: str) -> str:
-    return str(KIND_LABELS.get(kind, kind))
+    """What a coordinator reads for a kind on the outbox page (its kind's label, translated); an unknown
+    kind shows its slug."""
+    found = kind_for(kind)
+    return str(found.label) if found is not None else kind
 
 
-def notice_planner(planner: Callable[[datetime], int]):
-    _planners.append(planner)
-    return planner
-
-
-def render_template_message(template: str, context: dict) -> Message:
+def render_template_message(template: str, context: dict[str, Any]) -> Message:
     """Render notices/<template>_subject.txt, _body.txt, _body.html (optional) and _sms.txt (optional)."""
     subject = " ".join(render_to_string(f"notices/{template}_subject.txt", context).split())
     text = render_to_string(f"notices/{template}_body.txt", context)
@@ -115,7 +85,7 @@ def _exists(name: str) -> bool:
     return True
 
 
-def dedupe_key(*, kind: str, recipient_id: int, subject=None, variant: str = "") -> str:
+def dedupe_key(*, kind: str, recipient_id: int, subject: models.Model | None = None, variant: str = "") -> str:
     if subject is not None:
         ct = ContentType.objects.get_for_model(subject, for_concrete_model=True)
         about = f"{ct.pk}:{subject.pk}"
@@ -128,10 +98,10 @@ def notice_plan(
     *,
     recipient: Member,
     kind: str,
-    subject=None,
+    subject: models.Model | None = None,
     variant: str = "",
     due_at: datetime | None = None,
-    payload: dict | None = None,
+    payload: dict[str, Any] | None = None,
 ) -> Notice | None:
     """Plan one notice. Returns None when the same (kind, recipient, object, variant) is already planned."""
     notice = _build(recipient=recipient, kind=kind, subject=subject, variant=variant, due_at=due_at, payload=payload)
@@ -143,7 +113,7 @@ def notice_plan(
     return notice
 
 
-def notice_plan_many(rows: Iterable[dict]) -> int:
+def notice_plan_many(rows: Iterable[dict[str, Any]]) -> int:
     """Plan many notices in bulk (each dict as notice_plan's keywords); existing ones are left alone."""
     notices = [_build(**row) for row in rows]
     if not notices:
@@ -155,7 +125,15 @@ def notice_plan_many(rows: Iterable[dict]) -> int:
     return len(fresh)
 
 
-def _build(*, recipient: Member, kind: str, subject=None, variant: str = "", due_at=None, payload=None) -> Notice:
+def _build(
+    *,
+    recipient: Member,
+    kind: str,
+    subject: models.Model | None = None,
+    variant: str = "",
+    due_at: datetime | None = None,
+    payload: dict[str, Any] | None = None,
+) -> Notice:
     subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=True) if subject is not None else None
     return Notice(
         organisation_id=recipient.organisation_id,
@@ -169,10 +147,6 @@ def _build(*, recipient: Member, kind: str, subject=None, variant: str = "", due
         payload=payload or {},
         due_at=due_at or timezone.now(),
     )
-
-
-def run_planners(now: datetime) -> int:
-    return sum(planner(now) for planner in _planners)
 
 
 def release_stale_claims(now: datetime) -> int:
@@ -194,7 +168,8 @@ def backoff(attempts: int) -> timedelta:
 def notice_send(*, notice_id: int, now: datetime | None = None) -> str:
     """Send one notice if it is still pending and due. Returns the status it ended in (or 'skipped').
 
-    Guarantees: at most one caller claims a row; a renderer's DropNotice drops it; a delivery error
+    Guarantees: at most one caller claims a row; a notice its kind finds obsolete (or whose renderer raises
+    DropNotice) is dropped with the reason, never sent; a delivery error
     puts it back with backoff until MAX_ATTEMPTS, then marks it failed. Never raises for one bad notice.
     """
     now = now or timezone.now()
@@ -218,11 +193,13 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> str:
         Notice.objects.filter(pk=notice.pk).update(channel=channel)
         notice.channel = channel
     with translation.override(recipient.language):
-        renderer = _renderers.get(notice.kind)
+        kind = kind_for(notice.kind)
         try:
-            if renderer is None:
-                raise DropNotice(f"No renderer for kind {notice.kind!r}")
-            message = renderer(notice)
+            if kind is None:
+                raise DropNotice(f"No notice kind {notice.kind!r} in settings.NOTICE_KINDS.")
+            if obsolete := kind.is_obsolete(notice):
+                raise DropNotice(obsolete if isinstance(obsolete, str) else OBSOLETE_REASON)
+            message = kind.render(notice)
             _deliver(notice, message)
         except DropNotice as drop:
             return _finish(notice, NoticeStatus.DROPPED, error=str(drop))
@@ -237,14 +214,14 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> str:
     return _finish(notice, NoticeStatus.SENT, sent_at=timezone.now())
 
 
-def _finish(notice: Notice, status: str, *, error: str = "", sent_at=None) -> str:
+def _finish(notice: Notice, status: str, *, error: str = "", sent_at: datetime | None = None) -> str:
     Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING).update(
         status=status, last_error=error[:2000], sent_at=sent_at
     )
     return status
 
 
-def notice_retry(*, notice_id: int, organisation, now: datetime | None = None) -> bool:
+def notice_retry(*, notice_id: int, organisation: Organisation, now: datetime | None = None) -> bool:
     """A coordinator's "try again" for a failed notice of her shelter: back to pending, due now, attempts reset."""
     return bool(
         Notice.objects.for_organisation(organisation)
@@ -279,7 +256,7 @@ def quiet_hours_end(member: Member, now: datetime) -> datetime | None:
     return _wall_clock(end_day, end, zone)
 
 
-def _wall_clock(day, at: time, zone) -> datetime:
+def _wall_clock(day: date, at: time, zone: tzinfo) -> datetime:
     """A local wall-clock time as an aware datetime; a time skipped by a spring-forward change is moved forward."""
     from datetime import UTC
 
@@ -293,7 +270,7 @@ def _wall_clock(day, at: time, zone) -> datetime:
 def recipient_email(member: Member) -> str:
     """A member with a login is written to at her login's own address (she alone changes it); a member
     without one at the address the shelter keeps for her."""
-    if member.user_id:
+    if member.user is not None:  # no query when she has no login (user_id is None)
         return member.user.email
     return member.email
 

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import outbox as notices
+from .kinds import plan_due
 from .models import Heartbeat
 
 BATCH_SIZE = 100
@@ -22,10 +23,11 @@ def worker_ping() -> None:
 
 @shared_task
 def dispatch_due_notices() -> int:
-    """Beat's scan: plan what has fallen due, then hand due notices to senders in batches."""
+    """Beat's scan: every kind in settings.NOTICE_KINDS plans what has fallen due, then due notices go to
+    senders in batches."""
     now = timezone.now()
     notices.release_stale_claims(now)
-    notices.run_planners(now)
+    plan_due(now)
     ids = notices.due_notice_ids(now)
     for start in range(0, len(ids), BATCH_SIZE):
         send_notices.delay(ids[start : start + BATCH_SIZE])

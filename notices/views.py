@@ -1,22 +1,24 @@
 """/healthz: whether the database and the broker answer, and when beat and a worker last proved they run."""
 
+from datetime import datetime
+
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from .models import Heartbeat
 
 
 @never_cache
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """Reachability of database and broker and beat's last run; nothing about shelters or people."""
-    status = {"database": "ok", "broker": "ok", "beat_last_run": None, "worker_last_seen": None}
+    status: dict[str, str | None] = {"database": "ok", "broker": "ok", "beat_last_run": None, "worker_last_seen": None}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        beats = dict(Heartbeat.objects.values_list("name", "at"))
-        status["beat_last_run"] = beats.get("beat").isoformat() if beats.get("beat") else None
-        status["worker_last_seen"] = beats.get("worker").isoformat() if beats.get("worker") else None
+        beats: dict[str, datetime] = dict(Heartbeat.objects.values_list("name", "at"))
+        status["beat_last_run"] = beats["beat"].isoformat() if "beat" in beats else None
+        status["worker_last_seen"] = beats["worker"].isoformat() if "worker" in beats else None
     except Exception:  # noqa: BLE001
         status["database"] = "unreachable"
     try:

@@ -7,5 +7,6 @@ class ShiftsConfig(AppConfig):
     verbose_name = _("Shifts")
 
     def ready(self):
-        # audit registration, notice kinds, GDPR hooks, reminder planners
-        from . import audit, gdpr, notices, reminders, requirements  # noqa: F401
+        # The audit trail's models (django-auditlog's registry). Notice kinds, GDPR hooks and requirement sources
+        # are listed in settings (NOTICE_KINDS, GDPR_*, QUALIFICATION_REQUIREMENT_SOURCES), not registered here.
+        from . import audit  # noqa: F401

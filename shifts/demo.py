@@ -74,7 +74,7 @@ def _staff(organisation, lines) -> None:
         # Half the shifts get their minimum, one in six is full, one in six has one volunteer, the rest none.
         wanted = {0: shift.min_volunteers, 1: 0, 2: shift.max_volunteers, 3: 0, 4: 1, 5: 0}[index % 6]
         wanted = min(wanted, len(volunteers))
-        chosen = []
+        chosen: list[Member] = []
         for _ in range(len(volunteers)):
             if len(chosen) >= wanted:
                 break

@@ -56,12 +56,12 @@ def calendar_token_revoke(*, member: Member, line: Line | None = None) -> bool:
     return bool(deleted)
 
 
-def token_lookup(token: str, shelter_slug: str) -> CalendarToken | None:
+def token_lookup(token: str, organisation_slug: str) -> CalendarToken | None:
     """The live token for this shelter, or None (unknown, revoked, other shelter, member gone or no longer a
     coordinator for a line feed). One query."""
     found = (
         CalendarToken.objects.select_related("member__organisation", "line")
-        .filter(token_hash=token_hash(token), member__organisation__slug=shelter_slug)
+        .filter(token_hash=token_hash(token), member__organisation__slug=organisation_slug)
         .first()
     )
     if found is None:
@@ -69,7 +69,7 @@ def token_lookup(token: str, shelter_slug: str) -> CalendarToken | None:
     member = found.member
     if member.erased_at is not None or member.status == MemberStatus.LEFT:
         return None
-    if found.line_id is not None and (not member.is_coordinator or not found.line.active):
+    if found.line is not None and (not member.is_coordinator or not found.line.active):  # line: select_related
         return None
     return found
 
@@ -135,6 +135,8 @@ def line_feed(token: CalendarToken, *, now: datetime | None = None) -> bytes:
     """The line's shifts from FEED_PAST ago on with their staffing (counts only, no names)."""
     now = now or timezone.now()
     member, line = token.member, token.line
+    if line is None:
+        raise ValueError("line_feed() needs a line's token; a member's token is for personal_feed()")
     zone = member.organisation.zone
     shifts = (
         Shift.objects.filter(line=line, ends_at__gte=now - FEED_PAST)

@@ -1,4 +1,5 @@
-"""The rota's part of a member's GDPR export and erasure (registered with members.gdpr from ShiftsConfig.ready()).
+"""The rota's part of a member's GDPR export and erasure (listed in settings.GDPR_EXPORT_SECTIONS and
+GDPR_ERASE_HOOKS, which members.gdpr reads).
 
 Erasure keeps her assignment rows (hours and shifts covered stay in the statistics, anonymously: the member row
 itself is anonymised by members.gdpr) and removes what is personal: calendar tokens, waiting-list places, open
@@ -10,7 +11,6 @@ from __future__ import annotations
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
-from members.gdpr import register_erase_hook, register_export_section
 from members.models import Member
 
 from .models import Assignment, CalendarToken, SwapOffer, WaitingListEntry
@@ -60,7 +60,3 @@ def _clear_audited_override_reasons(assignment_ids: list[int]) -> None:
             entry.changes_text = ""
             entry.serialized_data = None
             entry.save(update_fields=["changes", "changes_text", "serialized_data"])
-
-
-register_export_section("shifts", export_shifts)
-register_erase_hook(erase_shift_data)

@@ -5,7 +5,7 @@ Times: a shift's `starts_at`/`ends_at` are aware UTC datetimes; patterns hold th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -222,7 +222,7 @@ class Shift(models.Model):
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
 
-    def local_date(self):
+    def local_date(self) -> date:
         """The shelter's calendar date the shift starts on (the date the qualification rule uses)."""
         return self.starts_at.astimezone(self.line.organisation.zone).date()
 

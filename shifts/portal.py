@@ -80,9 +80,9 @@ class Card:
             return [Action("shifts:portal_take", shift.pk, _("Take the shift"), primary=True)]
         if self.kind == "open" and self.full and not self.queued:
             return [Action("shifts:portal_queue", shift.pk, _("Join the queue"))]
-        if self.kind == "offer":
+        if self.kind == "offer" and offer is not None:
             return [Action("shifts:portal_offer_take", offer.pk, _("Take over"), primary=True)]
-        if self.kind == "mine":
+        if self.kind == "mine" and assignment is not None:
             actions = [Action("shifts:portal_release", assignment.pk, _("Release"))]
             if self.offered and offer:
                 actions.append(Action("shifts:portal_offer_withdraw", offer.pk, _("Withdraw the offer")))
@@ -91,7 +91,7 @@ class Card:
             return actions
         if self.kind == "blocked" and self.can_shadow:
             return [Action("shifts:portal_shadow", shift.pk, _("Sit beside"))]
-        if self.kind == "waiting":
+        if self.kind == "waiting" and self.entry is not None:
             return [Action("shifts:portal_leave", self.entry.pk, _("Leave the queue"))]
         return []
 

@@ -17,7 +17,8 @@ from .models import RotaChange, RotaChangeKind, Shift
 
 
 def change_record(*, shift: Shift, member: Member, kind: str, now: datetime | None = None) -> RotaChange:
-    """Note a coordinator's edit of her rota. Adding and then removing the same shift cancels out."""
+    """Note a coordinator's edit of her rota. Adding and then removing the same shift cancels out. Called inside
+    the service that makes the edit (coordinator_assign, coordinator_remove), in its transaction."""
     now = now or timezone.now()
     opposite = RotaChangeKind.REMOVED if kind == RotaChangeKind.ADDED else RotaChangeKind.ADDED
     pending = RotaChange.objects.unpublished().filter(shift=shift, member=member, kind=opposite).first()
@@ -25,10 +26,6 @@ def change_record(*, shift: Shift, member: Member, kind: str, now: datetime | No
         pending.delete()
         return pending
     return RotaChange.objects.create(shift=shift, member=member, kind=kind, created_at=now)
-
-
-def unpublished_count(organisation: Organisation) -> int:
-    return RotaChange.objects.for_organisation(organisation).unpublished().count()
 
 
 @transaction.atomic

@@ -1,11 +1,12 @@
-"""The rota's lines as requirement sources for the trainings pages (matrix filter, "my trainings")."""
+"""The rota's lines as requirement sources for the trainings pages (matrix filter, "my trainings"); listed in
+settings.QUALIFICATION_REQUIREMENT_SOURCES, which trainings.qualification reads."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 from core.models import Organisation
-from trainings.qualification import Requirements, register_requirement_source
+from trainings.qualification import Requirements
 
 from .models import Line
 
@@ -28,7 +29,6 @@ def requirements_by_line(lines: list[Line]) -> dict[int, Requirements]:
     }
 
 
-@register_requirement_source
 def line_requirement_choices(organisation: Organisation) -> list[tuple[str, str, Requirements]]:
     """Each active line of the shelter as ("line-<pk>", name, Requirements), in two queries."""
     lines = list(

@@ -14,7 +14,8 @@ from members.models import Member
 from notices.outbox import notice_plan
 
 from . import rules
-from .models import Assignment, AssignmentStatus, Shift, SwapOffer, WaitingListEntry
+from .models import Assignment, AssignmentStatus, RotaChangeKind, Shift, SwapOffer, WaitingListEntry
+from .publishing import change_record
 from .rules import Code, QualificationReasons, Refusal, SignupFacts
 
 
@@ -221,9 +222,9 @@ def open_offers_for(
         .select_related("assignment__shift__line__organisation", "assignment__member")
         .order_by("assignment__shift__starts_at", "pk")
     )
-    offers = list(offers)
-    facts = SignupFacts.for_shifts([offer.assignment.shift for offer in offers], member, now=now, qualify=qualify)
-    return [offer for offer in offers if not rules.signup_refusals(facts[offer.assignment.shift_id], capacity=False)]
+    loaded = list(offers)
+    facts = SignupFacts.for_shifts([offer.assignment.shift for offer in loaded], member, now=now, qualify=qualify)
+    return [offer for offer in loaded if not rules.signup_refusals(facts[offer.assignment.shift_id], capacity=False)]
 
 
 @transaction.atomic
@@ -238,7 +239,8 @@ def coordinator_assign(
     qualify: QualificationReasons | None = None,
 ) -> Assignment:
     """A coordinator puts a volunteer on a shift. A broken rule refuses with its refusals unless she overrides
-    (with a reason), which is recorded on the assignment (and in the audit log)."""
+    (with a reason), which is recorded on the assignment (and in the audit log). The edit is noted as an
+    unpublished rota change in the same transaction, so publishing tells her."""
     now = now or timezone.now()
     shift = _lock(shift)
     if not _same_shelter_coordinator(by, shift):
@@ -254,7 +256,7 @@ def coordinator_assign(
     if refusals and not reason.strip():
         raise SignupRefused(Refusal(Code.OVERRIDE_NEEDS_REASON, _("Give a reason for overriding the rules.")))
     WaitingListEntry.objects.filter(shift=shift, member=member).delete()
-    return Assignment.objects.create(
+    assignment = Assignment.objects.create(
         shift=shift,
         member=member,
         status=AssignmentStatus.CONFIRMED,
@@ -262,6 +264,23 @@ def coordinator_assign(
         overridden_by=by if refusals else None,
         override_reason="\n".join([reason.strip(), *(refusal.message for refusal in refusals)]) if refusals else "",
     )
+    change_record(shift=shift, member=member, kind=RotaChangeKind.ADDED, now=now)
+    return assignment
+
+
+@transaction.atomic
+def coordinator_remove(
+    *, assignment: Assignment, by: Member, now: datetime | None = None, qualify: QualificationReasons | None = None
+) -> list[Assignment]:
+    """A coordinator takes a volunteer off a shift (at any time): the release, the promotions from the waiting
+    list and the unpublished rota change are one transaction. Returns the promoted assignments."""
+    now = now or timezone.now()
+    # Her membership is in the shift's shelter; assignment_release checks `by` again against the locked shift.
+    if not (by.is_coordinator and by.erased_at is None and by.organisation_id == assignment.member.organisation_id):
+        raise RotaError(_("Only a coordinator can remove someone else from a shift."))
+    promoted = assignment_release(assignment=assignment, by=by, now=now, qualify=qualify)
+    change_record(shift=assignment.shift, member=assignment.member, kind=RotaChangeKind.REMOVED, now=now)
+    return promoted
 
 
 @transaction.atomic

@@ -77,7 +77,7 @@ def world(db):
 def _url(name, rule, world):
     kwargs = dict(rule.kwargs(world))
     try:
-        return reverse(name, kwargs={"shelter": world.organisation.slug, **kwargs}) + rule.query
+        return reverse(name, kwargs={"organisation": world.organisation.slug, **kwargs}) + rule.query
     except NoReverseMatch:  # not a URL inside a shelter
         return reverse(name, kwargs=kwargs or None) + rule.query
 

@@ -57,7 +57,8 @@ def redis_celery_app():
     _reset_broker_pools(app)
     app.conf.update(
         broker_url=REDIS_URL,
-        broker_transport_options={"visibility_timeout": 3600},
+        # The worker's BRPOP waits 0.1 s instead of 1 s for a message, so stopping it at teardown is quick.
+        broker_transport_options={"visibility_timeout": 3600, "polling_interval": 0.1},
         task_always_eager=False,
         # Keep the suite's logging handlers (conftest fails a test on ERROR logs) in place.
         worker_hijack_root_logger=False,
@@ -84,7 +85,7 @@ def _wait_for(condition, what: str):
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.2)
+        time.sleep(0.05)
     pytest.fail(f"Timed out after {TIMEOUT:.0f} s waiting for {what}")
 
 

@@ -1,4 +1,4 @@
-"""Production settings, checked in a subprocess (not pytest, so config.settings does not see a test run)."""
+"""Production settings, checked in a subprocess (config.settings, not the suite's tests.settings)."""
 
 import json
 import os

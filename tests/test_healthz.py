@@ -29,16 +29,18 @@ def test_healthz_reports_database_broker_and_beat(client):
 
 @pytest.mark.django_db
 def test_healthz_reveals_no_shelter_or_person(client):
-    shelter = OrganisationFactory(name="Kvinnojouren Hemlighus", slug="hemlighus")
+    organisation = OrganisationFactory(name="Kvinnojouren Hemlighus", slug="hemlighus")
     members = [
-        MemberFactory(organisation=shelter, first_name="Hemliga", last_name="Personsson", email="hemlig@example.org"),
-        MemberFactory(organisation=shelter),
+        MemberFactory(
+            organisation=organisation, first_name="Hemliga", last_name="Personsson", email="hemlig@example.org"
+        ),
+        MemberFactory(organisation=organisation),
     ]
     tasks.beat_heartbeat()
     response = client.get("/healthz")
     assert response.status_code == 200
     text = response.content.decode()
-    secrets = {shelter.name, shelter.slug}
+    secrets = {organisation.name, organisation.slug}
     for member in members:
         secrets |= {member.first_name, member.last_name, member.email, member.user.email}
     leaked = sorted(value for value in secrets if value and value.lower() in text.lower())

@@ -112,7 +112,7 @@ def test_anonymous_pages(client, url_name):
 @pytest.mark.django_db
 def test_volunteer_pages(client, volunteer):
     log_in(client, volunteer, second_factor=False)
-    url = reverse("members:portal", kwargs={"shelter": volunteer.organisation.slug})
+    url = reverse("members:portal", kwargs={"organisation": volunteer.organisation.slug})
     _audit(client.get(url), url)
 
 
@@ -121,8 +121,8 @@ def test_coordinator_pages(client, coordinator):
     log_in(client, coordinator, second_factor=True)
     slug = coordinator.organisation.slug
     for url in (
-        reverse("members:portal", kwargs={"shelter": slug}),
-        reverse("members:invite", kwargs={"shelter": slug}),
+        reverse("members:portal", kwargs={"organisation": slug}),
+        reverse("members:invite", kwargs={"organisation": slug}),
     ):
         _audit(client.get(url), url)
 

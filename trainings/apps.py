@@ -7,4 +7,6 @@ class TrainingsConfig(AppConfig):
     verbose_name = _("Trainings")
 
     def ready(self):
-        from . import audit, gdpr, notices, signals  # noqa: F401  (audit, GDPR export, notice kinds, new-shelter catalogue)
+        # The audit trail's models and the new-shelter catalogue (signals). Notice kinds and the GDPR export are
+        # listed in settings (NOTICE_KINDS, GDPR_*), not registered here.
+        from . import audit, signals  # noqa: F401

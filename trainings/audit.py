@@ -1,11 +1,9 @@
-"""Training records are in the audit trail (django-auditlog): who added, corrected or deleted what."""
+"""Training records are in the audit trail (django-auditlog): who added, corrected or deleted what. A training
+record's entries also show on the admins' audit trail page (settings.AUDIT_MEMBER_ROWS)."""
 
 from auditlog.registry import auditlog
-
-from members.audit import register_member_rows
 
 from .models import Course, TrainingRecord
 
 auditlog.register(TrainingRecord)
-register_member_rows(TrainingRecord)  # on the admins' audit trail page
 auditlog.register(Course)

@@ -1,3 +1,6 @@
+from collections.abc import Sequence
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,8 +47,9 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = Course.objects.for_organisation(organisation).active()
-        self.fields["capacity"].min_value = 1
+        courses = Course.objects.for_organisation(organisation).active()
+        cast("forms.ModelChoiceField[Course]", self.fields["course"]).queryset = courses
+        cast(forms.IntegerField, self.fields["capacity"]).min_value = 1
 
     def clean(self):
         cleaned = super().clean()
@@ -62,9 +66,11 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args, organisation: Organisation, with_member: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = Course.objects.for_organisation(organisation)
+        courses = Course.objects.for_organisation(organisation)
+        cast("forms.ModelChoiceField[Course]", self.fields["course"]).queryset = courses
         if with_member:
-            self.fields["member"].queryset = Member.objects.for_organisation(organisation).current()
+            members = Member.objects.for_organisation(organisation).current()
+            cast("forms.ModelChoiceField[Member]", self.fields["member"]).queryset = members
         else:
             del self.fields["member"]
 
@@ -90,11 +96,13 @@ class MatrixFilterForm(forms.Form):
     )
     on = forms.DateField(label=_("On date"), required=False, widget=DateInput())
 
-    def __init__(self, *args, organisation: Organisation, lines: list[tuple[str, str, object]] = (), **kwargs):
+    def __init__(self, *args, organisation: Organisation, lines: Sequence[tuple[str, str, object]] = (), **kwargs):
         """`lines`: the (key, label, Requirements) of trainings.qualification.requirement_choices."""
         super().__init__(*args, **kwargs)
-        self.fields["courses"].queryset = Course.objects.for_organisation(organisation).active()
-        self.fields["line"].choices = [("", _("Any line")), *((key, label) for key, label, _req in lines)]
+        courses = Course.objects.for_organisation(organisation).active()
+        cast(PkMultipleChoiceField, self.fields["courses"]).queryset = courses
+        choices = [("", _("Any line")), *((key, label) for key, label, _req in lines)]
+        cast(forms.ChoiceField, self.fields["line"]).choices = choices
         if not lines:
             del self.fields["line"]
 

@@ -1,10 +1,9 @@
-"""The trainings' part of a member's GDPR export (registered with members.gdpr from TrainingsConfig.ready()):
-her training records and her sign-ups for sessions are data about her, so "My data" and its download show them."""
+"""The trainings' part of a member's GDPR export (listed in settings.GDPR_EXPORT_SECTIONS and
+GDPR_EXPORT_VALUE_LABELS, which members reads): her training records and her sign-ups for sessions are data
+about her, so "My data" and its download show them."""
 
 from __future__ import annotations
 
-from members.export_labels import register_value_labels
-from members.gdpr import register_export_section
 from members.models import Member
 
 from .models import RecordSource, SessionSignup, TrainingRecord
@@ -35,5 +34,5 @@ def export_trainings(member: Member) -> dict:
     return {"records": records, "session_signups": signups}
 
 
-register_export_section("trainings", export_trainings)
-register_value_labels("source", RecordSource.choices)
+# The export's stored codes in words, for the "My data" page.
+EXPORT_VALUE_LABELS = {"source": RecordSource.choices}

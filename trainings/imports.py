@@ -120,15 +120,15 @@ def parse(organisation: Organisation, content: bytes) -> ImportPreview:
             row_errors.append(_("“%(date)s” is not a date (YYYY-MM-DD)") % {"date": raw_date})
         if completed_on and completed_on > today:
             row_errors.append(_("the date %(date)s is in the future") % {"date": raw_date})
-        if row_errors:
+        if row_errors or member is None or course is None or completed_on is None:  # each None has its error
             preview.errors.append(_("Line %(line)s: %(errors)s.") % {"line": number, "errors": "; ".join(row_errors)})
             continue
-        key = (member.pk, course.pk, completed_on)
-        if key in seen:
+        record = (member.pk, course.pk, completed_on)
+        if record in seen:
             preview.errors.append(_("Line %(line)s: the same record appears twice in the file.") % {"line": number})
             continue
-        seen.add(key)
-        preview.rows.append(ImportRow(number, member, course, completed_on, duplicate=key in existing))
+        seen.add(record)
+        preview.rows.append(ImportRow(number, member, course, completed_on, duplicate=record in existing))
     if not preview.rows and not preview.errors:
         preview.errors.append(_("The file has no rows to import."))
     return preview

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,21 +42,15 @@ class Requirements:
 
 # -- requirement sources ------------------------------------------------------------------------------
 # Other apps (the rota's lines) say what they require without trainings importing them: a source is
-# fn(organisation) -> [(key, label, Requirements), …], registered from the other app's AppConfig.ready().
+# fn(organisation) -> [(key, label, Requirements), …], listed by dotted path in
+# settings.QUALIFICATION_REQUIREMENT_SOURCES.
 RequirementSource = Callable[[Organisation], list[tuple[str, str, Requirements]]]
-_requirement_sources: list[RequirementSource] = []
-
-
-def register_requirement_source(fn: RequirementSource) -> RequirementSource:
-    """Register `fn` (once; usable as a decorator)."""
-    if fn not in _requirement_sources:
-        _requirement_sources.append(fn)
-    return fn
 
 
 def requirement_choices(organisation: Organisation) -> list[tuple[str, str, Requirements]]:
-    """Every registered source's (key, label, Requirements) for the shelter, in registration order."""
-    return [choice for source in _requirement_sources for choice in source(organisation)]
+    """Every source's (key, label, Requirements) for the shelter, in the order settings lists the sources."""
+    sources: list[RequirementSource] = [import_string(path) for path in settings.QUALIFICATION_REQUIREMENT_SOURCES]
+    return [choice for source in sources for choice in source(organisation)]
 
 
 class CellState(StrEnum):
@@ -171,6 +167,7 @@ class QualificationChecker:
                 continue
             standing = self.standing(member_id, course_id, on)
             if standing.state == CellState.EXPIRED:
+                assert standing.expires_on is not None  # an expired standing has the date it expired
                 reasons.append(
                     _("You need %(course)s (expired %(date)s)")
                     % {"course": course.name, "date": standing.expires_on.isoformat()}

@@ -79,11 +79,15 @@ def session_cancel_signup(*, session: TrainingSession, member: Member, now: date
 
 @transaction.atomic
 def attendance_record(
-    *, session: TrainingSession, attended: Iterable[Member], recorded_by: Member
+    *, session: TrainingSession, attended: Iterable[Member], recorded_by: Member, now: datetime | None = None
 ) -> list[TrainingRecord]:
-    """Create a completion record (completed on the session's day) for every attendee, all or nothing.
-    Recording again adds records only for attendees who have none from this session yet."""
+    """Create a completion record (completed on the session's day) for every attendee, all or nothing, once the
+    session has started (refused before). Recording again adds records only for attendees who have none from
+    this session yet."""
+    now = now or timezone.now()
     session = TrainingSession.objects.select_for_update().select_related("course").get(pk=session.pk)
+    if session.starts_at > now:
+        raise TrainingRefused(_("Attendance can be recorded once the session has started."))
     organisation_id = session.course.organisation_id
     attendees = list(attended)
     if any(m.organisation_id != organisation_id for m in attendees):
@@ -105,7 +109,7 @@ def attendance_record(
     ]
     for record in records:  # save() one by one, so the audit trail gets an entry for each record
         record.save()
-    TrainingSession.objects.filter(pk=session.pk).update(attendance_recorded_at=timezone.now())
+    TrainingSession.objects.filter(pk=session.pk).update(attendance_recorded_at=now)
     return records
 
 

@@ -27,7 +27,6 @@ class Migration(migrations.Migration):
                 ('understaffed_alert_hours', models.PositiveSmallIntegerField(default=48, help_text='Coordinators are alerted when a shift this close has fewer volunteers than its minimum.', verbose_name='under-staffed alert (hours)')),
                 ('inactive_after_days', models.PositiveSmallIntegerField(default=60, help_text='Volunteers with no shift for this long are listed.', verbose_name='inactive after (days)')),
                 ('reminder_offsets_minutes', models.JSONField(blank=True, default=list, verbose_name='reminder offsets (minutes before start)')),
-                ('fee_reminders_enabled', models.BooleanField(default=False, verbose_name='send fee reminders')),
                 ('anonymise_after_months', models.PositiveSmallIntegerField(default=12, verbose_name='anonymise members who left after (months)')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],

@@ -26,7 +26,7 @@ def test_a_file_with_errors_imports_nothing_then_the_corrected_file_is_imported(
 ):
     before = Member.objects.filter(organisation=organisation).count()
     visit = desktop(coordinator)
-    page = visit.goto(reverse("members:import_members", kwargs={"shelter": organisation.slug}))
+    page = visit.goto(reverse("members:import_members", kwargs={"organisation": organisation.slug}))
     visit.check("coordinator-import-upload")
 
     broken = tmp_path / "medlemmar.csv"

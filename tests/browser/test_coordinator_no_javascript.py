@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shifts.models import Assignment
-from tests.shifts.factories import make_line, make_shift
+from tests.factories import LineFactory, ShiftFactory
 from trainings.models import Course
 
 from .coordinator_steps import field
@@ -16,14 +16,14 @@ from .coordinator_steps import field
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
 def test_assign_over_a_rule_and_remove_on_the_shift_page(desktop, organisation, coordinator, volunteer, javascript):
-    line = make_line(organisation, name="Chatten", min_volunteers=2, max_volunteers=2)
+    line = LineFactory(organisation=organisation, name="Chatten", min_volunteers=2, max_volunteers=2)
     line.required_courses.add(Course.objects.get(organisation=organisation, name="Chattutbildning"))
     starts = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
-    shift = make_shift(line, starts_at=starts)
+    shift = ShiftFactory(line=line, starts_at=starts)
     slug = organisation.slug
     size = "js" if javascript else "nojs"
     visit = desktop(coordinator, javascript=javascript)
-    page = visit.goto(reverse("shifts:rota_shift", kwargs={"shelter": slug, "pk": shift.pk}))
+    page = visit.goto(reverse("shifts:rota_shift", kwargs={"organisation": slug, "pk": shift.pk}))
     visit.check(f"coordinator-shift-{size}")
     # A mark on the window survives an htmx swap and is gone after a page load.
     htmx_requests = []

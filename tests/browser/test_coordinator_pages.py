@@ -7,23 +7,29 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import MemberFactory
-from tests.shifts.factories import make_line, make_pattern, make_shift, put_on
-from trainings.models import Course, TrainingRecord
+from tests.factories import (
+    AssignmentFactory,
+    LineFactory,
+    MemberFactory,
+    ShiftFactory,
+    ShiftPatternFactory,
+    TrainingRecordFactory,
+)
+from trainings.models import Course
 
 from .conftest import transferred_bytes
 
 
 @pytest.fixture
 def shelter_with_data(organisation, coordinator, volunteer):
-    line = make_line(organisation, name="Stödtelefonen", min_volunteers=2, max_volunteers=3)
+    line = LineFactory(organisation=organisation, name="Stödtelefonen", min_volunteers=2, max_volunteers=3)
     course = Course.objects.get(organisation=organisation, name="Chattutbildning")
     line.required_courses.add(course)
-    pattern = make_pattern(line, anchor_date=timezone.localdate(), valid_from=timezone.localdate())
+    pattern = ShiftPatternFactory(line=line, anchor_date=timezone.localdate(), valid_from=timezone.localdate())
     start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
-    shifts = [make_shift(line, starts_at=start + timedelta(days=i)) for i in range(4)]
-    put_on(shifts[0], volunteer)
-    TrainingRecord.objects.create(member=volunteer, course=course, completed_on=timezone.localdate())
+    shifts = [ShiftFactory(line=line, starts_at=start + timedelta(days=i)) for i in range(4)]
+    AssignmentFactory(shift=shifts[0], member=volunteer)
+    TrainingRecordFactory(member=volunteer, course=course, completed_on=timezone.localdate())
     MemberFactory(organisation=organisation, first_name="Maja", user=None, email="maja@example.org")
     return {"line": line, "pattern": pattern, "shift": shifts[0], "volunteer": volunteer}
 
@@ -55,7 +61,7 @@ def test_coordinator_page_passes_the_checks(
 ):
     kwargs = {key: shelter_with_data[value].pk for key, value in kwargs.items()}
     visit = desktop(coordinator)
-    page = visit.goto(reverse(url_name, kwargs={"shelter": organisation.slug, **kwargs}))
+    page = visit.goto(reverse(url_name, kwargs={"organisation": organisation.slug, **kwargs}))
     assert page.get_by_role("heading", level=1).count() == 1
     visit.check(name)
     print(f"{name}: {transferred_bytes(visit.responses)} bytes (HTML+CSS+JS, gzip)")
@@ -82,6 +88,6 @@ def test_coordinator_main_pages_work_on_her_phone_too(
     included (they scroll inside their own box, never the page)."""
     kwargs = {key: shelter_with_data[value].pk for key, value in kwargs.items()}
     visit = phone(coordinator)
-    page = visit.goto(reverse(url_name, kwargs={"shelter": organisation.slug, **kwargs}))
+    page = visit.goto(reverse(url_name, kwargs={"organisation": organisation.slug, **kwargs}))
     assert page.get_by_role("heading", level=1).count() == 1
     visit.check(name)

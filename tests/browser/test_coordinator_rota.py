@@ -8,19 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shifts.models import Assignment, Line, Shift
-from tests.shifts.factories import make_line, make_shift
-from trainings.models import Course
+from tests.factories import CourseFactory, LineFactory, ShiftFactory
 
 from .coordinator_steps import assert_focus_visible, field, tab_to
 
 
 def test_a_coordinator_builds_generates_staffs_and_publishes_a_month(desktop, organisation, coordinator, volunteer):
-    Course.objects.create(organisation=organisation, name="Grundutbildning")
+    CourseFactory(organisation=organisation, name="Grundutbildning")
     slug = organisation.slug
     visit = desktop(coordinator)
 
     # A new line that needs two volunteers with the basic training.
-    page = visit.goto(reverse("shifts:line_list", kwargs={"shelter": slug}))
+    page = visit.goto(reverse("shifts:line_list", kwargs={"organisation": slug}))
     visit.check("coordinator-lines-empty")
     page.get_by_role("link", name="Ny linje").click()
     visit.check("coordinator-line-form")
@@ -61,7 +60,7 @@ def test_a_coordinator_builds_generates_staffs_and_publishes_a_month(desktop, or
     assert page.get_by_role("status").filter(has_text=f"{generated} pass skapade").count() == 1
 
     # The under-staffed shifts of the next five weeks: every generated one still to come, said in words.
-    page = visit.goto(reverse("shifts:rota_gaps", kwargs={"shelter": slug}) + "?weeks=5")
+    page = visit.goto(reverse("shifts:rota_gaps", kwargs={"organisation": slug}) + "?weeks=5")
     visit.check("coordinator-gaps")
     upcoming = Shift.objects.filter(line=line, starts_at__gt=timezone.now()).count()
     cards = page.locator(".shift-card")
@@ -72,7 +71,7 @@ def test_a_coordinator_builds_generates_staffs_and_publishes_a_month(desktop, or
     assert cards.first.inner_text().count("0 av 2") == 1
 
     # The month view says it too, in words beside the colour.
-    page = visit.goto(reverse("shifts:rota_month", kwargs={"shelter": slug}))
+    page = visit.goto(reverse("shifts:rota_month", kwargs={"organisation": slug}))
     visit.check("coordinator-rota-month")
     if Shift.objects.filter(line=line, starts_at__month=today.month).exists():
         month_badges = page.locator(".calendar-month .badge-under")
@@ -91,7 +90,7 @@ def test_a_coordinator_builds_generates_staffs_and_publishes_a_month(desktop, or
         page.set_viewport_size({"width": 1280, "height": 800})
 
     # Assign Vera, who lacks the basic training: a warning lists the rule, then "assign anyway" with a reason.
-    page = visit.goto(reverse("shifts:rota_gaps", kwargs={"shelter": slug}) + "?weeks=5")
+    page = visit.goto(reverse("shifts:rota_gaps", kwargs={"organisation": slug}) + "?weeks=5")
     page.locator(".shift-card a").first.click()
     page.get_by_role("heading", name="Tilldela en ideell").wait_for()
     visit.check("coordinator-shift")
@@ -112,7 +111,7 @@ def test_a_coordinator_builds_generates_staffs_and_publishes_a_month(desktop, or
     visit.check("coordinator-shift-overridden")
 
     # Publish: the change goes out and nothing is left unpublished.
-    page = visit.goto(reverse("shifts:rota_month", kwargs={"shelter": slug}))
+    page = visit.goto(reverse("shifts:rota_month", kwargs={"organisation": slug}))
     assert page.get_by_text("1 opublicerad ändring").count() == 1
     page.get_by_role("button", name="Publicera").click()
     page.get_by_role("status").filter(has_text="Publicerat: 1 ideell").wait_for()
@@ -122,7 +121,7 @@ def test_a_coordinator_builds_generates_staffs_and_publishes_a_month(desktop, or
 
 def test_the_rota_main_actions_are_reachable_by_keyboard(desktop, organisation, coordinator):
     visit = desktop(coordinator)
-    page = visit.goto(reverse("shifts:rota_month", kwargs={"shelter": organisation.slug}))
+    page = visit.goto(reverse("shifts:rota_month", kwargs={"organisation": organisation.slug}))
     # The first Tab reaches the skip link, which is shown when focused and jumps to the content.
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Hoppa till innehållet")
@@ -134,14 +133,14 @@ def test_the_rota_main_actions_are_reachable_by_keyboard(desktop, organisation, 
     page.keyboard.press("Shift+Tab")
     tab_to(page, "Underbemannade pass", backwards=True)
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(reverse("shifts:rota_gaps", kwargs={"shelter": organisation.slug})))
+    page.wait_for_url(re.compile(reverse("shifts:rota_gaps", kwargs={"organisation": organisation.slug})))
 
 
 def test_a_volunteer_is_assigned_with_the_keyboard_alone(desktop, organisation, coordinator, volunteer):
-    line = make_line(organisation, name="Chatten")
-    shift = make_shift(line, starts_at=timezone.now().replace(microsecond=0) + timedelta(days=3))
+    line = LineFactory(organisation=organisation, name="Chatten")
+    shift = ShiftFactory(line=line, starts_at=timezone.now().replace(microsecond=0) + timedelta(days=3))
     visit = desktop(coordinator)
-    page = visit.goto(reverse("shifts:rota_shift", kwargs={"shelter": organisation.slug, "pk": shift.pk}))
+    page = visit.goto(reverse("shifts:rota_shift", kwargs={"organisation": organisation.slug, "pk": shift.pk}))
     # Tab to the volunteer list, choose her by typing, Tab on to the button and press Enter.
     for _ in range(80):
         page.keyboard.press("Tab")

@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from trainings.models import Course, SessionSignup, TrainingRecord, TrainingSession
+from tests.factories import SessionSignupFactory, TrainingSessionFactory
+from trainings.models import Course, TrainingRecord
 
 
 def matrix_cell(page, member, course_name: str) -> str:
@@ -19,18 +20,18 @@ def matrix_cell(page, member, course_name: str) -> str:
 def test_recording_attendance_changes_the_training_matrix(desktop, organisation, coordinator, volunteer):
     course = Course.objects.get(organisation=organisation, name="Chattutbildning")
     started = timezone.now() - timedelta(hours=3)
-    session = TrainingSession.objects.create(
+    session = TrainingSessionFactory(
         course=course, starts_at=started, ends_at=started + timedelta(hours=2), place="digitalt", capacity=8
     )
-    SessionSignup.objects.create(session=session, member=volunteer)
+    SessionSignupFactory(session=session, member=volunteer)
     slug = organisation.slug
     visit = desktop(coordinator)
 
-    page = visit.goto(reverse("trainings:matrix", kwargs={"shelter": slug}))
+    page = visit.goto(reverse("trainings:matrix", kwargs={"organisation": slug}))
     visit.check("coordinator-matrix-before")
     assert "Saknas" in matrix_cell(page, volunteer, "Chattutbildning")
 
-    page = visit.goto(reverse("trainings:sessions", kwargs={"shelter": slug}))
+    page = visit.goto(reverse("trainings:sessions", kwargs={"organisation": slug}))
     visit.check("coordinator-training-sessions")
     past = page.get_by_role("region", name="Tidigare utbildningstillfällen")
     past.get_by_role("link", name="Anmälningar och närvaro").click()

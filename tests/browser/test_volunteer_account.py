@@ -8,8 +8,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from tests.shifts.factories import put_on
-from trainings.models import Course, TrainingRecord
+from tests.factories import AssignmentFactory, CourseFactory, TrainingRecordFactory
 
 from .conftest import assert_tap_target
 from .volunteer_steps import evening_shifts, phone_line, portal_url, publish_pledge, sign_pledge
@@ -18,7 +17,7 @@ from .volunteer_steps import evening_shifts, phone_line, portal_url, publish_ple
 def test_she_copies_her_calendar_link_and_the_link_serves_her_shifts(phone, organisation, volunteer):
     sign_pledge(volunteer, publish_pledge(organisation))
     shift = evening_shifts(phone_line(organisation), 1)[0]
-    put_on(shift, volunteer, created_at=timezone.now())
+    AssignmentFactory(shift=shift, member=volunteer, created_at=timezone.now())
     visit = phone(volunteer)
     visit.context.grant_permissions(["clipboard-read", "clipboard-write"])
 
@@ -75,8 +74,8 @@ def test_she_switches_the_portal_to_english_and_back(phone, organisation, volunt
 
 
 def test_she_downloads_her_data(phone, organisation, volunteer):
-    course = Course.objects.create(organisation=organisation, name="Grundutbildning")
-    TrainingRecord.objects.create(member=volunteer, course=course, completed_on=date(2026, 3, 3))
+    course = CourseFactory(organisation=organisation, name="Grundutbildning")
+    TrainingRecordFactory(member=volunteer, course=course, completed_on=date(2026, 3, 3))
     visit = phone(volunteer)
     page = visit.goto(portal_url(organisation))
     page.get_by_role("link", name="Min profil").click()

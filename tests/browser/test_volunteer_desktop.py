@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from tests.shifts.factories import put_on
+from tests.factories import AssignmentFactory
 
 from .volunteer_steps import evening_shifts, phone_line, portal_url, publish_pledge, sign_pledge
 
@@ -23,7 +23,7 @@ PAGES = [
 def her_rota(organisation, volunteer):
     sign_pledge(volunteer, publish_pledge(organisation))
     shifts = evening_shifts(phone_line(organisation), 6)
-    put_on(shifts[0], volunteer, created_at=timezone.now())
+    AssignmentFactory(shift=shifts[0], member=volunteer, created_at=timezone.now())
     return shifts
 
 

@@ -5,7 +5,8 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from trainings.models import Course, SessionSignup, TrainingSession
+from tests.factories import CourseFactory, TrainingSessionFactory
+from trainings.models import SessionSignup
 
 from .conftest import assert_tap_target, swedish_date_pattern
 from .volunteer_steps import STOCKHOLM, portal_url
@@ -32,10 +33,10 @@ def test_empty_pages_say_what_to_do_next(phone, organisation, volunteer):
 
 
 def test_she_signs_up_for_a_training_session(phone, organisation, volunteer):
-    course = Course.objects.create(organisation=organisation, name="Grundutbildning")
+    course = CourseFactory(organisation=organisation, name="Grundutbildning")
     day = timezone.localdate(timezone=STOCKHOLM) + timedelta(days=10)
     starts = datetime.combine(day, time(18, 0), tzinfo=STOCKHOLM)
-    session = TrainingSession.objects.create(
+    session = TrainingSessionFactory(
         course=course, starts_at=starts, ends_at=starts + timedelta(hours=3), place="Digitalt", capacity=12
     )
     visit = phone(volunteer)

@@ -4,6 +4,7 @@ password and lands in the portal; a link used twice, or too old, shows a page th
 import re
 from urllib.parse import urlsplit
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 
@@ -92,6 +93,8 @@ def test_she_logs_in_on_her_phone_and_lands_in_the_portal(phone, organisation, v
     assert page.get_by_role("heading", level=1).inner_text() == "Hej, Vera"
 
 
+# allauth's own e-mail page reads a variable it does not always pass (its elements/field.html: attrs.errors).
+@pytest.mark.ignore_template_errors
 def test_a_volunteer_with_a_login_accepts_an_invitation_on_her_phone(phone, organisation, other_organisation):
     """She already volunteers elsewhere: the second shelter's invitation waits on her first page until she
     accepts it, and only then does the shelter appear; her e-mail page says how to change her address."""

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from members.models import PledgeSignature
 from shifts.models import Assignment, AssignmentStatus, SwapOffer, WaitingListEntry
-from tests.factories import MemberFactory
-from tests.shifts.factories import put_on
+from tests.factories import AssignmentFactory, MemberFactory
 
 from .conftest import PHONE, assert_tap_target, swedish_date_pattern, transferred_bytes
 from .volunteer_steps import evening_shifts, phone_line, portal_url, publish_pledge, sign_pledge
@@ -106,9 +105,9 @@ def test_waiting_list_release_and_a_swap_taken_by_a_colleague(phone, organisatio
     line = phone_line(organisation, max_volunteers=1)
     # Beyond the release deadline; the last one stays open with nobody on it.
     full, to_release, to_swap, _empty = evening_shifts(line, 4, first_day=7)
-    put_on(full, tove)
-    put_on(to_release, volunteer)
-    swapped = put_on(to_swap, volunteer)
+    AssignmentFactory(shift=full, member=tove)
+    AssignmentFactory(shift=to_release, member=volunteer)
+    swapped = AssignmentFactory(shift=to_swap, member=volunteer)
 
     # A full shift: she joins its waiting list.
     visit = phone(volunteer)
@@ -171,7 +170,7 @@ def test_waiting_list_release_and_a_swap_taken_by_a_colleague(phone, organisatio
     assert page.get_by_role("list", name="Mina nästa pass").count() == 0
     assert page.get_by_text("Du har inga kommande pass.").is_visible()
     assert page.get_by_role("button", name="Lämna kön").count() == 1
-    assert reverse("shifts:portal_open", kwargs={"shelter": organisation.slug}) in page.get_by_role(
+    assert reverse("shifts:portal_open", kwargs={"organisation": organisation.slug}) in page.get_by_role(
         "link", name="Se lediga pass"
     ).get_attribute("href")
 

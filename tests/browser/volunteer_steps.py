@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import PledgeSignature, PledgeText
-from tests.shifts.factories import make_line, make_shift
+from tests.factories import LineFactory, ShiftFactory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -29,7 +29,7 @@ def sign_pledge(member, pledge: PledgeText) -> None:
 def phone_line(organisation, **extra):
     fields = {"name": "Telefonjouren", "needs_pledge": True, "min_volunteers": 1, "max_volunteers": 2}
     fields.update(extra)
-    return make_line(organisation, **fields)
+    return LineFactory(organisation=organisation, **fields)
 
 
 def evening_shifts(line, count: int, *, first_day: int = 1, **extra) -> list:
@@ -39,9 +39,9 @@ def evening_shifts(line, count: int, *, first_day: int = 1, **extra) -> list:
     for i in range(count):
         day = today + timedelta(days=first_day + i)
         starts = datetime.combine(day, time(20, 0), tzinfo=STOCKHOLM)
-        shifts.append(make_shift(line, starts_at=starts, hours=3, **extra))
+        shifts.append(ShiftFactory(line=line, starts_at=starts, hours=3, **extra))
     return shifts
 
 
 def portal_url(organisation, name: str = "members:portal", **kwargs) -> str:
-    return reverse(name, kwargs={"shelter": organisation.slug, **kwargs})
+    return reverse(name, kwargs={"organisation": organisation.slug, **kwargs})

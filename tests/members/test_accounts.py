@@ -49,7 +49,7 @@ def test_sign_up_is_closed(client):
 
 def _invite(coordinator_client, organisation, email="ny@example.org"):
     return coordinator_client.post(
-        reverse("members:invite", kwargs={"shelter": organisation.slug}),
+        reverse("members:invite", kwargs={"organisation": organisation.slug}),
         {"first_name": "Nora", "last_name": "Ny", "email": email, "role": Role.VOLUNTEER},
     )
 
@@ -109,7 +109,7 @@ def test_inviting_an_existing_email_of_the_shelter_is_refused(coordinator_client
 
 def test_coordinator_without_second_factor_must_set_it_up(client, coordinator):
     log_in(client, coordinator, second_factor=False)
-    response = client.get(reverse("members:portal", kwargs={"shelter": coordinator.organisation.slug}))
+    response = client.get(reverse("members:portal", kwargs={"organisation": coordinator.organisation.slug}))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
 
@@ -117,7 +117,7 @@ def test_coordinator_without_second_factor_must_set_it_up(client, coordinator):
 def test_coordinator_with_totp_must_use_it(client, coordinator):
     Authenticator.objects.create(user=coordinator.user, type=Authenticator.Type.TOTP, data={"secret": "x"})
     log_in(client, coordinator, second_factor=False)
-    response = client.get(reverse("members:portal", kwargs={"shelter": coordinator.organisation.slug}))
+    response = client.get(reverse("members:portal", kwargs={"organisation": coordinator.organisation.slug}))
     assert response["Location"].startswith(reverse("mfa_reauthenticate"))
 
 
@@ -131,12 +131,14 @@ def test_admin_site_needs_second_factor_too(client):
 
 def test_volunteer_needs_no_second_factor(client, volunteer):
     log_in(client, volunteer, second_factor=False)
-    assert client.get(reverse("members:portal", kwargs={"shelter": volunteer.organisation.slug})).status_code == 200
+    assert (
+        client.get(reverse("members:portal", kwargs={"organisation": volunteer.organisation.slug})).status_code == 200
+    )
 
 
 def test_another_shelters_urls_are_404(client, volunteer, other_organisation):
     log_in(client, volunteer)
-    assert client.get(reverse("members:portal", kwargs={"shelter": other_organisation.slug})).status_code == 404
+    assert client.get(reverse("members:portal", kwargs={"organisation": other_organisation.slug})).status_code == 404
     assert client.get("/no-such-shelter/").status_code == 404
 
 

@@ -11,7 +11,7 @@ from tests.factories import MemberFactory
 
 
 def export(client, organisation, file_format):
-    return client.get(reverse(f"members:export_members_{file_format}", kwargs={"shelter": organisation.slug}))
+    return client.get(reverse(f"members:export_members_{file_format}", kwargs={"organisation": organisation.slug}))
 
 
 def make_members(organisation):

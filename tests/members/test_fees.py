@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(name, organisation):
-    return reverse(f"members:{name}", kwargs={"shelter": organisation.slug})
+    return reverse(f"members:{name}", kwargs={"organisation": organisation.slug})
 
 
 @pytest.fixture

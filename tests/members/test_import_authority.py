@@ -122,7 +122,7 @@ def test_a_hidden_address_previews_exactly_like_an_unknown_one(organisation, coo
 
 def _rendered_preview(client, organisation, content) -> str:
     response = client.post(
-        reverse("members:import_members", kwargs={"shelter": organisation.slug}),
+        reverse("members:import_members", kwargs={"organisation": organisation.slug}),
         {"file": SimpleUploadedFile("medlemmar.csv", content)},
     )
     assert response.status_code == 200
@@ -343,7 +343,7 @@ def test_the_page_refuses_a_coordinators_row_for_an_admin(client, organisation, 
     log_in(client, coordinator)
     before = register()
     response = client.post(
-        reverse("members:import_members", kwargs={"shelter": organisation.slug}),
+        reverse("members:import_members", kwargs={"organisation": organisation.slug}),
         {"file": SimpleUploadedFile("medlemmar.csv", file_of(COORDINATOR_REFUSALS["admin made volunteer"][0]))},
     )
     page = response.content.decode()

@@ -17,7 +17,7 @@ def _upload_dir(tmp_path, monkeypatch):
 
 
 def url(organisation, name):
-    return reverse(f"members:{name}", kwargs={"shelter": organisation.slug})
+    return reverse(f"members:{name}", kwargs={"organisation": organisation.slug})
 
 
 def upload(client, organisation, content, name="import_members"):

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def list_url(organisation, **query):
-    url = reverse("members:member_list", kwargs={"shelter": organisation.slug})
+    url = reverse("members:member_list", kwargs={"organisation": organisation.slug})
     if query:
         url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
     return url
@@ -99,7 +99,9 @@ def test_protected_members_contact_data_is_hidden_from_coordinators_but_shown_to
 
 def test_unpaid_list_hides_protected_contact_data(coordinator_client, organisation):
     MemberFactory(organisation=organisation, first_name="Skyddad", email="hemlig@exempel.se", protected_identity=True)
-    page = coordinator_client.get(reverse("members:unpaid", kwargs={"shelter": organisation.slug})).content.decode()
+    page = coordinator_client.get(
+        reverse("members:unpaid", kwargs={"organisation": organisation.slug})
+    ).content.decode()
     assert "Skyddad" in page and "hemlig@exempel.se" not in page
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(name, member, **kwargs):
-    return reverse(f"members:{name}", kwargs={"shelter": member.organisation.slug, "pk": member.pk, **kwargs})
+    return reverse(f"members:{name}", kwargs={"organisation": member.organisation.slug, "pk": member.pk, **kwargs})
 
 
 def test_member_page_shows_her_history(coordinator_client, volunteer, coordinator, organisation):
@@ -140,7 +140,7 @@ def test_a_member_who_has_not_left_cannot_be_erased(coordinator_client, voluntee
 
 def test_another_shelters_member_is_not_found(coordinator_client, other_shelter_coordinator, organisation):
     response = coordinator_client.get(
-        reverse("members:member_detail", kwargs={"shelter": organisation.slug, "pk": other_shelter_coordinator.pk})
+        reverse("members:member_detail", kwargs={"organisation": organisation.slug, "pk": other_shelter_coordinator.pk})
     )
     assert response.status_code == 404
 

@@ -9,13 +9,23 @@ from django.core import mail
 
 from notices import outbox as notices
 from notices.channels import LoggingSmsBackend
+from notices.kinds import NoticeKind
 from notices.models import Channel, Notice, NoticeStatus
 from tests.factories import MemberFactory
 
 
-@notices.notice_kind("test_channel_ping")
-def render_ping(notice):
-    return notices.Message(subject="Jourplan: ping", text="ping by mail", sms="ping by sms")
+class ChannelPing(NoticeKind):
+    slug = "test_channel_ping"
+    label = "Ping"
+    planned_by = "these tests"
+
+    def render(self, notice):
+        return notices.Message(subject="Jourplan: ping", text="ping by mail", sms="ping by sms")
+
+
+@pytest.fixture(autouse=True)
+def _ping_kind(settings):
+    settings.NOTICE_KINDS = (*settings.NOTICE_KINDS, f"{__name__}.ChannelPing")
 
 
 @pytest.fixture(autouse=True)

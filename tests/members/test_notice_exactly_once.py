@@ -12,14 +12,24 @@ from django.utils import timezone
 
 from notices import outbox as notices
 from notices import tasks
+from notices.kinds import NoticeKind
 from notices.models import Notice, NoticeStatus
 from tests.concurrency import require_postgres
 from tests.factories import MemberFactory
 
 
-@notices.notice_kind("test_ping")
-def render_ping(notice):
-    return notices.Message(subject="Jourplan: ping", text=f"ping {notice.variant}")
+class Ping(NoticeKind):
+    slug = "test_ping"
+    label = "Ping"
+    planned_by = "these tests"
+
+    def render(self, notice):
+        return notices.Message(subject="Jourplan: ping", text=f"ping {notice.variant}")
+
+
+@pytest.fixture(autouse=True)
+def _ping_kind(settings):
+    settings.NOTICE_KINDS = (*settings.NOTICE_KINDS, f"{__name__}.Ping")
 
 
 def plan(member, count, prefix=""):

@@ -14,13 +14,23 @@ from django.utils import timezone
 
 from notices import outbox as notices
 from notices import tasks
+from notices.kinds import NoticeKind
 from notices.models import Notice, NoticeStatus
 from tests.factories import MemberFactory
 
 
-@notices.notice_kind("test_failure_ping")
-def render_ping(notice):
-    return notices.Message(subject="Jourplan: ping", text="ping")
+class FailurePing(NoticeKind):
+    slug = "test_failure_ping"
+    label = "Ping"
+    planned_by = "these tests"
+
+    def render(self, notice):
+        return notices.Message(subject="Jourplan: ping", text="ping")
+
+
+@pytest.fixture(autouse=True)
+def _ping_kind(settings):
+    settings.NOTICE_KINDS = (*settings.NOTICE_KINDS, f"{__name__}.FailurePing")
 
 
 class SmtpDownBackend(LocmemBackend):
@@ -111,7 +121,7 @@ def test_the_coordinator_sees_failed_and_pending_notices_of_her_shelter_only(
     notices.notice_send(notice_id=sent.pk)
     invitation = notices.notice_plan(recipient=volunteer, kind="invitation")
     _failed(other_shelter_coordinator, "elsewhere", error="Other shelter's error")
-    response = coordinator_client.get(reverse("members:notice_list", kwargs={"shelter": organisation.slug}))
+    response = coordinator_client.get(reverse("members:notice_list", kwargs={"organisation": organisation.slug}))
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count("Vera") == 3  # failed + pending + the invitation; not the sent one
@@ -125,13 +135,13 @@ def test_the_coordinator_sees_failed_and_pending_notices_of_her_shelter_only(
 @pytest.mark.django_db
 def test_the_stale_claim_reason_is_shown_translated(coordinator_client, organisation, volunteer):
     _failed(volunteer, "a", error=notices.STALE_CLAIM_REASON)
-    page = coordinator_client.get(reverse("members:notice_list", kwargs={"shelter": organisation.slug}))
+    page = coordinator_client.get(reverse("members:notice_list", kwargs={"organisation": organisation.slug}))
     assert "kanske" in page.content.decode()
 
 
 @pytest.mark.django_db
 def test_the_page_takes_the_same_number_of_queries_for_1_or_30_notices(coordinator_client, organisation):
-    url = reverse("members:notice_list", kwargs={"shelter": organisation.slug})
+    url = reverse("members:notice_list", kwargs={"organisation": organisation.slug})
 
     def count():
         with CaptureQueriesContext(connection) as queries:
@@ -148,7 +158,7 @@ def test_the_page_takes_the_same_number_of_queries_for_1_or_30_notices(coordinat
 @pytest.mark.django_db
 def test_try_again_resets_a_failed_notice_to_pending_and_it_is_sent(coordinator_client, organisation, volunteer):
     notice = _failed(volunteer, "a")
-    url = reverse("members:notice_retry", kwargs={"shelter": organisation.slug, "pk": notice.pk})
+    url = reverse("members:notice_retry", kwargs={"organisation": organisation.slug, "pk": notice.pk})
     response = coordinator_client.post(url)
     assert response.status_code == 302
     notice.refresh_from_db()
@@ -164,7 +174,7 @@ def test_try_again_resets_a_failed_notice_to_pending_and_it_is_sent(coordinator_
 @pytest.mark.django_db
 def test_try_again_cannot_touch_another_shelters_notice(coordinator_client, organisation, other_shelter_coordinator):
     notice = _failed(other_shelter_coordinator, "x")
-    url = reverse("members:notice_retry", kwargs={"shelter": organisation.slug, "pk": notice.pk})
+    url = reverse("members:notice_retry", kwargs={"organisation": organisation.slug, "pk": notice.pk})
     coordinator_client.post(url)
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.FAILED
@@ -173,5 +183,5 @@ def test_try_again_cannot_touch_another_shelters_notice(coordinator_client, orga
 @pytest.mark.django_db
 def test_try_again_is_post_only(coordinator_client, organisation, volunteer):
     notice = _failed(volunteer, "a")
-    url = reverse("members:notice_retry", kwargs={"shelter": organisation.slug, "pk": notice.pk})
+    url = reverse("members:notice_retry", kwargs={"organisation": organisation.slug, "pk": notice.pk})
     assert coordinator_client.get(url).status_code == 405

@@ -8,12 +8,13 @@ from django.urls import reverse
 
 from members.models import Role
 from members.services import pledge_publish
+from tests.factories import TrainingRecordFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def url(name, organisation):
-    return reverse(f"members:{name}", kwargs={"shelter": organisation.slug})
+    return reverse(f"members:{name}", kwargs={"organisation": organisation.slug})
 
 
 def test_volunteer_edits_her_contact_data_and_sharing_choice(volunteer_client, volunteer, organisation):
@@ -78,14 +79,18 @@ def test_download_my_data_as_json_and_page_is_audited(volunteer_client, voluntee
     assert all(entry.actor == volunteer.user for entry in exports)
 
 
-def test_registered_export_sections_are_included(volunteer):
+def export_test_section(member):
+    """An export section as another app lists it in settings.GDPR_EXPORT_SECTIONS."""
+    return [{"shift": "x", "member": member.pk}]
+
+
+def test_listed_export_sections_are_included_named_after_their_app(volunteer, settings):
     from members import gdpr
 
-    gdpr.register_export_section("test_section", lambda member: [{"shift": "x", "member": member.pk}])
-    try:
-        assert gdpr.member_export(volunteer)["test_section"] == [{"shift": "x", "member": volunteer.pk}]
-    finally:
-        gdpr._export_sections.pop("test_section")
+    settings.GDPR_EXPORT_SECTIONS = (*settings.GDPR_EXPORT_SECTIONS, f"{__name__}.export_test_section")
+    export = gdpr.member_export(volunteer)
+    assert export["tests"] == [{"shift": "x", "member": volunteer.pk}]
+    assert "shifts" in export and "trainings" in export
 
 
 def test_profile_in_english(volunteer_client, organisation):
@@ -95,7 +100,7 @@ def test_profile_in_english(volunteer_client, organisation):
 
 
 def test_portal_asks_her_to_sign_a_new_pledge(volunteer_client, volunteer, organisation):
-    portal = reverse("members:portal", kwargs={"shelter": organisation.slug})
+    portal = reverse("members:portal", kwargs={"organisation": organisation.slug})
     assert "Läs och skriv under" not in volunteer_client.get(portal).content.decode()
     pledge = pledge_publish(organisation=organisation, text="Ett")
     assert "Läs och skriv under" in volunteer_client.get(portal).content.decode()
@@ -109,16 +114,14 @@ def test_my_data_shows_stored_codes_in_words_and_the_download_keeps_the_codes(
     from datetime import date
 
     from members.models import Payment, PaymentMethod
-    from trainings.models import Course, RecordSource, TrainingRecord
+    from trainings.models import Course, RecordSource
 
     Payment.objects.create(
         organisation=organisation, member=volunteer, year=2026, amount=200, paid_on=date(2026, 3, 1),
         method=PaymentMethod.BANKGIRO,
     )  # fmt: skip
     course = Course.objects.filter(organisation=organisation).first()
-    TrainingRecord.objects.create(
-        member=volunteer, course=course, completed_on=date(2026, 2, 1), source=RecordSource.EXTERNAL
-    )
+    TrainingRecordFactory(member=volunteer, course=course, completed_on=date(2026, 2, 1), source=RecordSource.EXTERNAL)
     volunteer.phone = "+46701234567"
     volunteer.save()  # an audit entry: "changed"
 

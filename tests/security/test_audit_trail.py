@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.audit import log_export
-from members.audit_views import PAGE_SIZE
 from members.models import Role
 from members.services import interview_record, member_update
+from members.views.audit import PAGE_SIZE
 from tests.conftest import log_in
 from tests.factories import MemberFactory
 from trainings.models import Course, TrainingRecord
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _page(client, organisation, page=1):
-    return client.get(reverse("members:audit_trail", kwargs={"shelter": organisation.slug}), {"page": page})
+    return client.get(reverse("members:audit_trail", kwargs={"organisation": organisation.slug}), {"page": page})
 
 
 def test_admin_sees_who_changed_what_and_who_exported(client, organisation, admin_member, coordinator):
@@ -61,8 +61,8 @@ def test_another_shelters_changes_are_not_shown(client, organisation, other_orga
 
 
 def test_the_page_is_in_the_admins_navigation_only(client, organisation, admin_member, coordinator):
-    url = reverse("members:audit_trail", kwargs={"shelter": organisation.slug})
-    portal = reverse("members:portal", kwargs={"shelter": organisation.slug})
+    url = reverse("members:audit_trail", kwargs={"organisation": organisation.slug})
+    portal = reverse("members:portal", kwargs={"organisation": organisation.slug})
     assert url in log_in(client, admin_member).get(portal).content.decode()
     assert url not in log_in(client, coordinator).get(portal).content.decode()
 

@@ -82,20 +82,20 @@ def expected(actor: str, target: str, action: str, scope: str) -> str:
 # --- The world -------------------------------------------------------------------------------------------
 
 
-def _target(shelter, kind: str, third) -> Member:
+def _target(organisation, kind: str, third) -> Member:
     if kind == "pending":
-        return MemberFactory(organisation=shelter, user=UserFactory(password=None))
+        return MemberFactory(organisation=organisation, user=UserFactory(password=None))
     if kind == "shared_login":
-        member = MemberFactory(organisation=shelter)
+        member = MemberFactory(organisation=organisation)
         MemberFactory(organisation=third, user=member.user)
         return member
     if kind == "operator":
-        return MemberFactory(organisation=shelter, user=UserFactory(is_staff=True, is_superuser=True))
+        return MemberFactory(organisation=organisation, user=UserFactory(is_staff=True, is_superuser=True))
     if kind == "protected":
         return MemberFactory(
-            organisation=shelter, protected_identity=True, phone="+46701234567", postal_address="Hemlig väg 1"
+            organisation=organisation, protected_identity=True, phone="+46701234567", postal_address="Hemlig väg 1"
         )
-    return MemberFactory(organisation=shelter, role=ROLE_OF.get(kind, Role.VOLUNTEER))
+    return MemberFactory(organisation=organisation, role=ROLE_OF.get(kind, Role.VOLUNTEER))
 
 
 def build(actor: str, target: str, scope: str, action: str):
@@ -137,10 +137,10 @@ def logins() -> dict:
     }
 
 
-def shelters_rows(*shelters) -> dict:
+def shelters_rows(*organisations) -> dict:
     return {
-        "members": list(Member.objects.filter(organisation__in=shelters).order_by("pk").values()),
-        "notices": list(Notice.objects.filter(organisation__in=shelters).order_by("pk").values()),
+        "members": list(Member.objects.filter(organisation__in=organisations).order_by("pk").values()),
+        "notices": list(Notice.objects.filter(organisation__in=organisations).order_by("pk").values()),
     }
 
 
@@ -166,26 +166,28 @@ def _form(member: Member, **changes) -> dict:
     return data
 
 
-def _import(client, shelter, rows: list[list[str]]):
+def _import(client, organisation, rows: list[list[str]]):
     header = "Förnamn;Efternamn;E-post;Roll;Skyddade personuppgifter\n"
     content = (header + "".join(";".join(row) + "\n" for row in rows)).encode()
-    url = reverse("members:import_members", kwargs={"shelter": shelter.slug})
+    url = reverse("members:import_members", kwargs={"organisation": organisation.slug})
     response = client.post(url, {"file": SimpleUploadedFile("medlemmar.csv", content, content_type="text/csv")})
     page = response.content.decode() if response.status_code == 200 else ""
     token = re.search(r'name="token" value="([^"]+)"', page)
     if token is None:
         return response
-    return client.post(reverse("members:import_members_confirm", kwargs={"shelter": shelter.slug}), {"token": token[1]})
+    return client.post(
+        reverse("members:import_members_confirm", kwargs={"organisation": organisation.slug}), {"token": token[1]}
+    )
 
 
-def act(client, action: str, shelter, member: Member):
+def act(client, action: str, organisation, member: Member):
     def url(name):
-        return reverse(f"members:{name}", kwargs={"shelter": shelter.slug, "pk": member.pk})
+        return reverse(f"members:{name}", kwargs={"organisation": organisation.slug, "pk": member.pk})
 
     new_role = Role.VOLUNTEER if member.role != Role.VOLUNTEER else Role.COORDINATOR
     if action == "invite":
         data = {"first_name": "Ny", "last_name": "Person", "email": member.email, "role": member.role}
-        return client.post(reverse("members:invite", kwargs={"shelter": shelter.slug}), data)
+        return client.post(reverse("members:invite", kwargs={"organisation": organisation.slug}), data)
     if action == "edit":
         return client.post(url("member_edit"), _form(member, first_name="Ändrad", phone="+46709999999"))
     if action == "role":
@@ -200,9 +202,9 @@ def act(client, action: str, shelter, member: Member):
         return client.post(url("member_invite_existing"))
     word = ROLE_WORD[member.role]
     if action == "import_create":
-        return _import(client, shelter, [["Ny", "Importerad", "ny.importerad@example.org", word, ""]])
+        return _import(client, organisation, [["Ny", "Importerad", "ny.importerad@example.org", word, ""]])
     # import_update: her address, a new name, and (the attack of finding 3) "not protected".
-    return _import(client, shelter, [["Importerad", member.last_name, member.email, word, "nej"]])
+    return _import(client, organisation, [["Importerad", member.last_name, member.email, word, "nej"]])
 
 
 def changed_as_said(action: str, before: Member, after: Member, actor_kind: str) -> bool:

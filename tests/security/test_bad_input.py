@@ -84,7 +84,7 @@ def test_her_profile_form_refuses_bad_input_clearly(client, organisation, data):
     member = MemberFactory(organisation=organisation, role=Role.VOLUNTEER)
     log_in(client, member)
     before = _snapshot(member)
-    response = client.post(reverse("members:profile", kwargs={"shelter": organisation.slug}), _post_data(data))
+    response = client.post(reverse("members:profile", kwargs={"organisation": organisation.slug}), _post_data(data))
     _assert_clear_refusal_or_saved(response, member, before)
 
 
@@ -110,7 +110,7 @@ def test_the_member_form_refuses_bad_input_clearly(client, organisation, data):
     member = MemberFactory(organisation=organisation, role=Role.VOLUNTEER)
     log_in(client, admin)
     before = _snapshot(member)
-    url = reverse("members:member_edit", kwargs={"shelter": organisation.slug, "pk": member.pk})
+    url = reverse("members:member_edit", kwargs={"organisation": organisation.slug, "pk": member.pk})
     _assert_clear_refusal_or_saved(client.post(url, _post_data(data)), member, before)
 
 
@@ -120,7 +120,7 @@ def test_the_invitation_form_refuses_bad_input_clearly(client, organisation, dat
     coordinator = MemberFactory(organisation=organisation, role=Role.COORDINATOR)
     log_in(client, coordinator)
     count = Member.objects.count()
-    response = client.post(reverse("members:invite", kwargs={"shelter": organisation.slug}), _post_data(data))
+    response = client.post(reverse("members:invite", kwargs={"organisation": organisation.slug}), _post_data(data))
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         html = response.content.decode()
@@ -196,6 +196,8 @@ def test_a_request_body_over_the_limit_is_refused_and_changes_nothing(client, or
     log_in(client, member)
     before = _snapshot(member)
     huge = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
-    response = client.post(reverse("members:profile", kwargs={"shelter": organisation.slug}), {"postal_address": huge})
+    response = client.post(
+        reverse("members:profile", kwargs={"organisation": organisation.slug}), {"postal_address": huge}
+    )
     assert response.status_code == 400
     assert _snapshot(member) == before

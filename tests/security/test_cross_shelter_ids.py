@@ -37,10 +37,10 @@ def worlds():
     return our_world, their_world
 
 
-def _in_a_shelter(name, rule, world) -> bool:
+def _in_an_organisation(name, rule, world) -> bool:
     """URLs under /<shelter>/ (an invitation's answer is the person's own, outside any shelter)."""
     try:
-        reverse(name, kwargs={"shelter": world.organisation.slug, **rule.kwargs(world)})
+        reverse(name, kwargs={"organisation": world.organisation.slug, **rule.kwargs(world)})
     except NoReverseMatch:
         return False
     return True
@@ -48,13 +48,15 @@ def _in_a_shelter(name, rule, world) -> bool:
 
 def test_every_object_url_is_404_with_another_shelters_ids(client, worlds):
     ours, theirs = worlds
-    object_urls = sorted(name for name, rule in ACCESS.items() if rule.kwargs(ours) and _in_a_shelter(name, rule, ours))
+    object_urls = sorted(
+        name for name, rule in ACCESS.items() if rule.kwargs(ours) and _in_an_organisation(name, rule, ours)
+    )
     assert len(object_urls) >= 25  # the member register, trainings, rota, portal, notices and feeds
     wrong = []
     for name in object_urls:
         rule = ACCESS[name]
         # Our shelter's address, their object's id (or token).
-        url = reverse(name, kwargs={"shelter": ours.organisation.slug, **rule.kwargs(theirs)}) + rule.query
+        url = reverse(name, kwargs={"organisation": ours.organisation.slug, **rule.kwargs(theirs)}) + rule.query
         for role in ("volunteer", "coordinator", "admin"):
             log_in(client, getattr(ours, role))
             status = getattr(client, rule.method)(url).status_code
@@ -75,9 +77,9 @@ def test_their_objects_are_still_reachable_in_their_own_shelter(client, worlds):
     _ours, theirs = worlds
     reachable = 0
     for name, rule in sorted(ACCESS.items()):
-        if not rule.kwargs(theirs) or rule.admin == FORBIDDEN or not _in_a_shelter(name, rule, theirs):
+        if not rule.kwargs(theirs) or rule.admin == FORBIDDEN or not _in_an_organisation(name, rule, theirs):
             continue
-        url = reverse(name, kwargs={"shelter": theirs.organisation.slug, **rule.kwargs(theirs)}) + rule.query
+        url = reverse(name, kwargs={"organisation": theirs.organisation.slug, **rule.kwargs(theirs)}) + rule.query
         log_in(client, theirs.admin)
         assert getattr(client, rule.method)(url).status_code == rule.admin, name
         reachable += 1

@@ -26,10 +26,9 @@ from members.models import Role
 from members.services import payment_record
 from tests.access import FORBIDDEN, LOGIN, NOT_FOUND
 from tests.conftest import log_in
-from tests.factories import MemberFactory
-from tests.shifts.factories import make_line, make_shift, put_on
+from tests.factories import AssignmentFactory, CourseFactory, LineFactory, MemberFactory, ShiftFactory
 from tests.test_access_table import ACCESS, _url, build_world
-from trainings.models import Course, TrainingRecord
+from trainings.models import TrainingRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -51,10 +50,12 @@ def world():
     )
     today = timezone.localdate(timezone=organisation.zone)
     payment_record(member=member, year=today.year, amount=Decimal("200"), paid_on=today)
-    course = Course.objects.create(organisation=organisation, name=FORMULA_COURSE)
+    course = CourseFactory(organisation=organisation, name=FORMULA_COURSE)
     TrainingRecord(member=member, course=course, completed_on=date(today.year, 1, 1)).save()
-    line = make_line(organisation, name="-Linjen")
-    put_on(make_shift(line, starts_at=timezone.now() - timedelta(hours=4), hours=1), member)
+    line = LineFactory(organisation=organisation, name="-Linjen")
+    AssignmentFactory(
+        shift=ShiftFactory(line=line, starts_at=timezone.now() - timedelta(hours=4), hours=1), member=member
+    )
     return world
 
 
@@ -117,7 +118,7 @@ def test_the_formula_names_reach_the_exports_as_text(world, client):
 
 def test_the_matrix_header_neutralises_a_course_name(world, client):
     log_in(client, world.admin)
-    response = client.get(reverse("trainings:matrix_csv", kwargs={"shelter": world.organisation.slug}))
+    response = client.get(reverse("trainings:matrix_csv", kwargs={"organisation": world.organisation.slug}))
     header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert "'" + FORMULA_COURSE in header and FORMULA_COURSE not in header
 
@@ -126,7 +127,7 @@ def test_a_control_character_in_a_name_does_not_break_the_workbook(client, organ
     """A workbook cannot hold control characters (openpyxl refuses them): the writer leaves them out."""
     MemberFactory(organisation=organisation, first_name="Anna\x01\x1b", last_name="=Berg\x07")
     log_in(client, admin_member)
-    response = client.get(reverse("members:export_members_xlsx", kwargs={"shelter": organisation.slug}))
+    response = client.get(reverse("members:export_members_xlsx", kwargs={"organisation": organisation.slug}))
     assert response.status_code == 200
     cells = {cell for row in _rows("members:export_members_xlsx", response) for cell in row}
     assert {"Anna", "'=Berg"} <= cells

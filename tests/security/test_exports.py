@@ -17,8 +17,7 @@ from openpyxl import load_workbook
 from core.exports import FORMULA_PREFIXES, neutralise_formula
 from members.models import Role
 from members.services import payment_record
-from tests.factories import MemberFactory
-from tests.shifts.factories import make_line, make_shift, put_on
+from tests.factories import AssignmentFactory, LineFactory, MemberFactory, ShiftFactory
 from trainings.models import Course, TrainingRecord
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +35,11 @@ def formula_member(organisation):
     payment_record(member=member, year=today.year, amount=Decimal("200"), paid_on=today)
     course = Course.objects.filter(organisation=organisation).order_by("pk").first()
     TrainingRecord(member=member, course=course, completed_on=date(today.year, 1, 2)).save()
-    shift = make_shift(
-        make_line(organisation, name="Exportlinjen"), starts_at=timezone.now() - timezone.timedelta(days=1)
+    shift = ShiftFactory(
+        line=LineFactory(organisation=organisation, name="Exportlinjen"),
+        starts_at=timezone.now() - timezone.timedelta(days=1),
     )
-    put_on(shift, member)
+    AssignmentFactory(shift=shift, member=member)
     return member
 
 
@@ -71,7 +71,7 @@ def _xlsx_cells(response) -> list[str]:
     ],
 )
 def test_no_export_carries_a_live_formula(admin_client_member, organisation, formula_member, url_name, read):
-    response = admin_client_member.get(reverse(url_name, kwargs={"shelter": organisation.slug}))
+    response = admin_client_member.get(reverse(url_name, kwargs={"organisation": organisation.slug}))
     assert response.status_code == 200
     cells = read(response)
     names = [cell for cell in cells if "HYPERLINK" in cell or "+1+1" in cell]
@@ -91,7 +91,7 @@ def test_no_export_carries_a_live_formula(admin_client_member, organisation, for
     ],
 )
 def test_every_export_is_recorded_with_who_did_it(admin_client_member, admin_member, organisation, url_name):
-    admin_client_member.get(reverse(url_name, kwargs={"shelter": organisation.slug}))
+    admin_client_member.get(reverse(url_name, kwargs={"organisation": organisation.slug}))
     entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).latest("pk")
     assert entry.actor == admin_member.user
     assert entry.object_id == organisation.pk and entry.additional_data["export"]

@@ -55,11 +55,11 @@ def test_a_write_refused_mid_import_leaves_nothing_half_written(organisation, co
 
 def _confirm_upload(client, organisation):
     upload = client.post(
-        reverse("members:import_members", kwargs={"shelter": organisation.slug}),
+        reverse("members:import_members", kwargs={"organisation": organisation.slug}),
         {"file": SimpleUploadedFile("medlemmar.csv", ROWS.encode())},
     )
     return client.post(
-        reverse("members:import_members_confirm", kwargs={"shelter": organisation.slug}),
+        reverse("members:import_members_confirm", kwargs={"organisation": organisation.slug}),
         {"token": upload.context["token"]},
         follow=True,
     )
@@ -123,11 +123,11 @@ def test_with_redis_down_the_web_works_and_notices_wait_in_the_outbox(client, or
     started = time.monotonic()
     response = client.post(reverse("account_login"), {"login": volunteer.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get(reverse("members:portal", kwargs={"shelter": organisation.slug})).status_code == 200
+    assert client.get(reverse("members:portal", kwargs={"organisation": organisation.slug})).status_code == 200
     # ... a coordinator invites someone: the invitation is planned in the database outbox.
     log_in(client, coordinator)
     response = client.post(
-        reverse("members:invite", kwargs={"shelter": organisation.slug}),
+        reverse("members:invite", kwargs={"organisation": organisation.slug}),
         {"first_name": "Nora", "last_name": "Ny", "email": "nora@example.org", "role": Role.VOLUNTEER},
     )
     assert response.status_code == 302

@@ -1,5 +1,5 @@
-"""Security headers, asserted on real responses of the production settings (DEBUG=False, in a subprocess so
-config.settings does not see a test run)."""
+"""Security headers, asserted on real responses of the production settings (DEBUG=False, in a subprocess
+with config.settings rather than the suite's tests.settings)."""
 
 import json
 

@@ -27,7 +27,7 @@ ATTACKER = "angripare@example.net"
 
 
 def url(name, organisation, **kwargs):
-    return reverse(f"members:{name}", kwargs={"shelter": organisation.slug, **kwargs})
+    return reverse(f"members:{name}", kwargs={"organisation": organisation.slug, **kwargs})
 
 
 def invite(client, organisation, email, role=Role.VOLUNTEER, first_name="Vera"):

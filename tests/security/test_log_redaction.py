@@ -7,7 +7,9 @@ import socket
 from datetime import timedelta
 
 import pytest
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.urls import reverse
 from gunicorn.config import Config
 from gunicorn.http import wsgi
@@ -31,7 +33,7 @@ def console():
 @pytest.fixture
 def feed_path(volunteer, organisation):
     token = calendar_token_renew(member=volunteer)
-    return token, reverse("shifts:calendar_feed", kwargs={"shelter": organisation.slug, "token": token})
+    return token, reverse("shifts:calendar_feed", kwargs={"organisation": organisation.slug, "token": token})
 
 
 def through_gunicorn(raw_request: bytes) -> tuple[str, int]:
@@ -49,7 +51,15 @@ def through_gunicorn(raw_request: bytes) -> tuple[str, int]:
     try:
         request = next(RequestParser(config, iter([raw_request]), ("127.0.0.1", 50000)))
         response, environ = wsgi.create(request, server_side, ("127.0.0.1", 50000), ("127.0.0.1", 8000), config)
-        body = get_wsgi_application()(environ, response.start_response)
+        # Django closes the database connection when a request finishes (close_old_connections); here the
+        # request runs inside the test's transaction, so that connection must stay open (PostgreSQL).
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            body = get_wsgi_application()(environ, response.start_response)
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         try:
             for chunk in body:
                 response.write(chunk)
@@ -100,7 +110,7 @@ def test_a_percent_encoded_feed_path_is_redacted_too(feed_path):
 @pytest.mark.django_db
 def test_an_unknown_feed_token_logged_by_django_request_is_redacted(client, organisation, caplog, console):
     token = "Zq3-guessed_token_that_is_not_stored_anywhere_0"
-    path = reverse("shifts:calendar_feed", kwargs={"shelter": organisation.slug, "token": token})
+    path = reverse("shifts:calendar_feed", kwargs={"organisation": organisation.slug, "token": token})
     with caplog.at_level(logging.WARNING, logger="django.request"):
         assert client.get(path).status_code == 404
     (record,) = [r for r in caplog.records if r.name == "django.request"]

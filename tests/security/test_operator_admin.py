@@ -125,9 +125,7 @@ def test_an_operator_cannot_change_a_logins_email_password_or_operator_standing(
     assert user.check_password(PASSWORD)
 
     assert operator_client.get(reverse("admin:core_user_add")).status_code == 403
-    assert (
-        operator_client.post(reverse("admin:core_user_delete", args=[user.pk]), {"post": "yes"}).status_code == 403
-    )
+    assert operator_client.post(reverse("admin:core_user_delete", args=[user.pk]), {"post": "yes"}).status_code == 403
 
 
 def test_an_operator_can_deactivate_a_login(operator_client, volunteer):

@@ -152,7 +152,7 @@ def test_the_property_test_reaches_the_pages_with_parameters(shared_world):
     """Not vacuous: the walk includes the pages that read month, week, weeks, year and line."""
     urls = _urls(shared_world, "coordinator")
     for name in ("shifts:rota_month", "shifts:rota_week", "shifts:rota_gaps", "shifts:statistics", "trainings:matrix"):
-        assert reverse(name, kwargs={"shelter": shared_world.organisation.slug}) in urls
+        assert reverse(name, kwargs={"organisation": shared_world.organisation.slug}) in urls
     assert reverse("federation:shelters") in _urls(shared_world, "operator")
 
 
@@ -161,7 +161,7 @@ def test_the_property_test_reaches_the_pages_with_parameters(shared_world):
 
 def _page(client, world, name, query):
     log_in(client, world.coordinator)
-    response = client.get(reverse(name, kwargs={"shelter": world.organisation.slug}) + query)
+    response = client.get(reverse(name, kwargs={"organisation": world.organisation.slug}) + query)
     assert response.status_code == 200, (name, query, response.status_code)
     return response
 
@@ -203,7 +203,7 @@ def test_a_bad_line_shows_every_line(shared_world, client, query):
 
 def test_an_unknown_line_is_not_found(shared_world, client):
     log_in(client, shared_world.coordinator)
-    url = reverse("shifts:rota_month", kwargs={"shelter": shared_world.organisation.slug})
+    url = reverse("shifts:rota_month", kwargs={"organisation": shared_world.organisation.slug})
     assert client.get(f"{url}?line=987654321").status_code == 404
 
 

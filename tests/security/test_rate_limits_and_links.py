@@ -67,7 +67,7 @@ def test_the_reset_mail_names_no_shelter(client, volunteer, organisation):
 
 
 def _feed(organisation, token):
-    return reverse("shifts:calendar_feed", kwargs={"shelter": organisation.slug, "token": token})
+    return reverse("shifts:calendar_feed", kwargs={"organisation": organisation.slug, "token": token})
 
 
 def test_calendar_feed_requests_are_rate_limited_per_token(client, organisation, volunteer):

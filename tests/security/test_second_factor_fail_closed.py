@@ -198,10 +198,10 @@ def test_two_sessions_racing_with_one_code_let_only_one_in(clock):
 
 
 def test_a_shelter_slugged_like_the_health_check_still_needs_the_second_factor(client):
-    shelter = OrganisationFactory(name="Kvinnojouren Healthz", slug="healthz-jour")
-    coordinator = MemberFactory(organisation=shelter, role=Role.COORDINATOR)
+    organisation = OrganisationFactory(name="Kvinnojouren Healthz", slug="healthz-jour")
+    coordinator = MemberFactory(organisation=organisation, role=Role.COORDINATOR)
     log_in(client, coordinator, second_factor=False)
-    for path in (f"/{shelter.slug}/", reverse("members:portal", kwargs={"shelter": shelter.slug})):
+    for path in (f"/{organisation.slug}/", reverse("members:portal", kwargs={"organisation": organisation.slug})):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response["Location"].startswith(reverse("mfa_activate_totp"))

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _portal(organisation):
-    return reverse("members:portal", kwargs={"shelter": organisation.slug})
+    return reverse("members:portal", kwargs={"organisation": organisation.slug})
 
 
 def _signed_in(client, organisation) -> bool:

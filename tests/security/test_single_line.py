@@ -22,8 +22,7 @@ from members.models import Member, Payment, Role
 from shifts.feeds import calendar_token_renew
 from shifts.models import Line, Shift
 from tests.conftest import log_in
-from tests.factories import MemberFactory
-from tests.shifts.factories import make_line, make_shift
+from tests.factories import LineFactory, MemberFactory, ShiftFactory
 from trainings.models import Course, TrainingSession
 
 pytestmark = pytest.mark.django_db
@@ -100,11 +99,11 @@ def _line_form(world):
         "required_shadow_shifts": 0,
         "active": "on",
     }
-    return reverse("shifts:line_create", kwargs={"shelter": world.slug}), data, lambda: Line.objects.count()
+    return reverse("shifts:line_create", kwargs={"organisation": world.slug}), data, lambda: Line.objects.count()
 
 
 def _shift_form(world):
-    line = make_line(world, name="Formlinjen")
+    line = LineFactory(organisation=world, name="Formlinjen")
     day = timezone.localdate() + timedelta(days=20)
     data = {
         "line": line.pk,
@@ -115,12 +114,12 @@ def _shift_form(world):
         "max_volunteers": 2,
         "note": "{text}",
     }
-    return reverse("shifts:shift_create", kwargs={"shelter": world.slug}), data, lambda: Shift.objects.count()
+    return reverse("shifts:shift_create", kwargs={"organisation": world.slug}), data, lambda: Shift.objects.count()
 
 
 def _course_form(world):
     data = {"name": "{text}", "description": "Två rader\nfår stå här.", "validity_months": "", "active": "on"}
-    return reverse("trainings:course_create", kwargs={"shelter": world.slug}), data, lambda: Course.objects.count()
+    return reverse("trainings:course_create", kwargs={"organisation": world.slug}), data, lambda: Course.objects.count()
 
 
 def _session_form(world):
@@ -134,20 +133,20 @@ def _session_form(world):
         "trainer": "Kim",
         "capacity": 10,
     }
-    url = reverse("trainings:sessions", kwargs={"shelter": world.slug})
+    url = reverse("trainings:sessions", kwargs={"organisation": world.slug})
     return url, data, lambda: TrainingSession.objects.count()
 
 
 def _invite_form(world):
     data = {"first_name": "{text}", "last_name": "Berg", "email": "ny@example.org", "role": Role.VOLUNTEER}
-    return reverse("members:invite", kwargs={"shelter": world.slug}), data, lambda: Member.objects.count()
+    return reverse("members:invite", kwargs={"organisation": world.slug}), data, lambda: Member.objects.count()
 
 
 def _payment_form(world):
     member = MemberFactory(organisation=world, role=Role.VOLUNTEER)
     today = timezone.localdate()
     data = {"year": today.year, "amount": "200", "paid_on": today.isoformat(), "method": "swish", "reference": "{text}"}
-    url = reverse("members:payment_add", kwargs={"shelter": world.slug, "pk": member.pk})
+    url = reverse("members:payment_add", kwargs={"organisation": world.slug, "pk": member.pk})
     return url, data, lambda: Payment.objects.count()
 
 
@@ -198,10 +197,10 @@ def test_the_member_import_refuses_a_name_with_a_line_break_on_its_line(organisa
 
 def test_a_line_name_saved_with_a_line_break_does_not_break_its_feed(client, organisation, coordinator):
     # Saved without validation, as it could be before this rule (or by a script).
-    line = make_line(organisation, name="Jour\r\nlinjen")
-    make_shift(line, starts_at=timezone.now() + timedelta(days=3))
+    line = LineFactory(organisation=organisation, name="Jour\r\nlinjen")
+    ShiftFactory(line=line, starts_at=timezone.now() + timedelta(days=3))
     token = calendar_token_renew(member=coordinator, line=line)
-    response = client.get(reverse("shifts:calendar_feed", kwargs={"shelter": organisation.slug, "token": token}))
+    response = client.get(reverse("shifts:calendar_feed", kwargs={"organisation": organisation.slug, "token": token}))
     assert response.status_code == 200
     calendar = Calendar.from_ical(response.content)
     assert str(calendar["x-wr-calname"]) == "Jour linjen"

@@ -75,7 +75,7 @@ def openpyxl_calls(monkeypatch):
 
 
 def url(organisation, name):
-    return reverse(f"members:{name}", kwargs={"shelter": organisation.slug})
+    return reverse(f"members:{name}", kwargs={"organisation": organisation.slug})
 
 
 def upload(client, organisation, content, filename="medlemmar.xlsx"):
@@ -322,7 +322,9 @@ def test_only_the_import_page_takes_a_body_past_the_form_limit(coordinator_clien
     assert response.status_code == 200
     assert "2 MB" in response.content.decode()
     body = CountingBody(size)
-    refused = post_body(coordinator_client, reverse("members:profile", kwargs={"shelter": organisation.slug}), body)
+    refused = post_body(
+        coordinator_client, reverse("members:profile", kwargs={"organisation": organisation.slug}), body
+    )
     assert refused.status_code == 413 and body.read_bytes == 0
 
 

@@ -11,9 +11,8 @@ from members.models import Interview, RecordCheck, Role
 from shifts.feeds import calendar_token_renew
 from tests.access import OK
 from tests.conftest import log_in
-from tests.factories import MemberFactory
+from tests.factories import NOW, AssignmentFactory, MemberFactory
 from tests.security.test_cross_shelter_ids import _world
-from tests.shifts.factories import NOW, put_on
 from tests.test_access_table import ACCESS, TABLES
 from tests.test_access_table import _url as access_url
 from trainings.models import TrainingRecord
@@ -61,7 +60,7 @@ def world(request):
     TrainingRecord(member=target, course=world.course, completed_on=date(2018, 5, 6)).save()
     # She shares shifts with the curious volunteer, has one of her own, and offers one for a swap.
     for shift in (world.portal_shift, world.portal_full_shift, world.rota_shift):
-        put_on(shift, target)
+        AssignmentFactory(shift=shift, member=target)
     world.target = target
     return world
 
@@ -100,8 +99,8 @@ def test_no_page_fragment_or_download_shows_her_data_to_a_volunteer(client, worl
 @time_machine.travel(NOW - timedelta(days=1), tick=False)
 def test_her_calendar_feed_names_nobody_else(client, world):
     token = calendar_token_renew(member=world.volunteer)
-    put_on(world.portal_shift, world.volunteer)
-    body = client.get(reverse("shifts:calendar_feed", kwargs={"shelter": world.organisation.slug, "token": token}))
+    AssignmentFactory(shift=world.portal_shift, member=world.volunteer)
+    body = client.get(reverse("shifts:calendar_feed", kwargs={"organisation": world.organisation.slug, "token": token}))
     assert body.status_code == 200
     text = body.content.decode()
     assert "Tove" not in text and not _leaks(text)
@@ -110,7 +109,7 @@ def test_her_calendar_feed_names_nobody_else(client, world):
 def test_a_volunteer_cannot_open_anything_about_another_member(client, world):
     log_in(client, world.volunteer)
     about_her = [
-        reverse(name, kwargs={"shelter": world.organisation.slug, **kwargs})
+        reverse(name, kwargs={"organisation": world.organisation.slug, **kwargs})
         for name, kwargs in [
             ("members:member_detail", {"pk": world.target.pk}),
             ("members:member_edit", {"pk": world.target.pk}),

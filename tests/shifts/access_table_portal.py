@@ -4,19 +4,19 @@ from datetime import timedelta
 
 from shifts.models import SwapOffer, WaitingListEntry
 from tests.access import NOT_FOUND, volunteer_page
-from tests.shifts.factories import NOW, make_line, make_shift, put_on
+from tests.factories import NOW, AssignmentFactory, LineFactory, ShiftFactory
 
 
 def populate(world) -> None:
-    line = make_line(world.organisation, name="Portallinjen")
-    world.portal_shift = make_shift(line)
-    world.portal_full_shift = make_shift(line, max_volunteers=1)
-    world.portal_assignment = put_on(world.portal_full_shift, world.volunteer)
-    other_shift = make_shift(line)
+    line = LineFactory(organisation=world.organisation, name="Portallinjen")
+    world.portal_shift = ShiftFactory(line=line)
+    world.portal_full_shift = ShiftFactory(line=line, max_volunteers=1)
+    world.portal_assignment = AssignmentFactory(shift=world.portal_full_shift, member=world.volunteer)
+    other_shift = ShiftFactory(line=line)
     world.portal_entry = WaitingListEntry.objects.create(shift=other_shift, member=world.volunteer, created_at=NOW)
-    offered = put_on(make_shift(line), world.coordinator)
+    offered = AssignmentFactory(shift=ShiftFactory(line=line), member=world.coordinator)
     world.portal_offer = SwapOffer.objects.create(assignment=offered, created_at=NOW)
-    own = put_on(make_shift(line, starts_at=NOW + timedelta(days=4)), world.volunteer)
+    own = AssignmentFactory(shift=ShiftFactory(line=line, starts_at=NOW + timedelta(days=4)), member=world.volunteer)
     world.portal_own_offer = SwapOffer.objects.create(assignment=own, created_at=NOW)
 
 

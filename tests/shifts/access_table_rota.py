@@ -1,14 +1,14 @@
 """Who may use the coordinator pages of the rota."""
 
 from tests.access import coordinator_page
-from tests.shifts.factories import make_line, make_pattern, make_shift, put_on
+from tests.factories import AssignmentFactory, LineFactory, ShiftFactory, ShiftPatternFactory
 
 
 def populate(world) -> None:
-    world.rota_line = make_line(world.organisation, name="Åtkomstlinjen")
-    world.rota_pattern = make_pattern(world.rota_line)
-    world.rota_shift = make_shift(world.rota_line)
-    world.rota_assignment = put_on(world.rota_shift, world.volunteer)
+    world.rota_line = LineFactory(organisation=world.organisation, name="Åtkomstlinjen")
+    world.rota_pattern = ShiftPatternFactory(line=world.rota_line)
+    world.rota_shift = ShiftFactory(line=world.rota_line)
+    world.rota_assignment = AssignmentFactory(shift=world.rota_shift, member=world.volunteer)
 
 
 def _post(**extra):

@@ -9,8 +9,7 @@ from django.utils import timezone
 from shifts.models import Assignment, AssignmentStatus, WaitingListEntry
 from shifts.services import SignupRefused, shift_sign_up, swap_offer, swap_take, waiting_list_join
 from tests.concurrency import race, require_postgres
-from tests.factories import MemberFactory, OrganisationFactory
-from tests.shifts.factories import make_line, make_shift, put_on
+from tests.factories import AssignmentFactory, LineFactory, MemberFactory, OrganisationFactory, ShiftFactory
 
 THREADS = 8
 
@@ -21,9 +20,9 @@ def test_parallel_sign_ups_for_the_last_two_places_give_them_to_exactly_two():
     require_postgres("the row lock needs real parallel connections")
     assert connection.vendor == "postgresql"
     organisation = OrganisationFactory()
-    line = make_line(organisation, min_volunteers=1, max_volunteers=3)
-    shift = make_shift(line, starts_at=timezone.now() + timedelta(days=3))
-    put_on(shift, MemberFactory(organisation=organisation))
+    line = LineFactory(organisation=organisation, min_volunteers=1, max_volunteers=3)
+    shift = ShiftFactory(line=line, starts_at=timezone.now() + timedelta(days=3))
+    AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation))
     racers = MemberFactory.create_batch(THREADS, organisation=organisation)
 
     def take_or_wait(member):
@@ -46,9 +45,9 @@ def test_parallel_sign_ups_for_the_last_two_places_give_them_to_exactly_two():
 def test_parallel_takers_of_one_swap_offer_leave_exactly_one_taker():
     require_postgres("the row locks need parallel connections")
     organisation = OrganisationFactory()
-    shift = make_shift(make_line(organisation), starts_at=timezone.now() + timedelta(days=3))
+    shift = ShiftFactory(line=LineFactory(organisation=organisation), starts_at=timezone.now() + timedelta(days=3))
     offerer = MemberFactory(organisation=organisation)
-    offer = swap_offer(assignment=put_on(shift, offerer), by=offerer)
+    offer = swap_offer(assignment=AssignmentFactory(shift=shift, member=offerer), by=offerer)
     takers = MemberFactory.create_batch(THREADS, organisation=organisation)
 
     def take(member):

@@ -10,11 +10,9 @@ from django.utils import translation
 
 from notices.models import Notice
 from shifts.models import Assignment, AssignmentStatus, Shift, Staffing, SwapOffer, WaitingListEntry
-from shifts.notices import render_shift_cancelled
+from shifts.notices import ShiftCancelled
 from shifts.services import RotaError, SignupRefused, coordinator_assign, shift_cancel, swap_offer, waiting_list_join
-from tests.factories import MemberFactory
-from tests.shifts.factories import NOW, make_line, make_shift, put_on
-from trainings.models import Course
+from tests.factories import NOW, AssignmentFactory, CourseFactory, LineFactory, MemberFactory, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +24,7 @@ def _swedish():
 
 
 def test_coordinator_assign_without_a_broken_rule(organisation, coordinator, volunteer):
-    shift = make_shift(make_line(organisation))
+    shift = ShiftFactory(line=LineFactory(organisation=organisation))
     assignment = coordinator_assign(shift=shift, member=volunteer, by=coordinator, now=NOW)
     assert (assignment.status, assignment.overridden_by, assignment.override_reason) == (
         AssignmentStatus.CONFIRMED,
@@ -36,9 +34,9 @@ def test_coordinator_assign_without_a_broken_rule(organisation, coordinator, vol
 
 
 def test_a_broken_rule_refuses_unless_overridden_and_the_override_is_logged(organisation, coordinator, volunteer):
-    line = make_line(organisation, max_volunteers=1)
-    line.required_courses.add(Course.objects.create(organisation=organisation, name="Chattkurs"))
-    shift = make_shift(line)
+    line = LineFactory(organisation=organisation, max_volunteers=1)
+    line.required_courses.add(CourseFactory(organisation=organisation, name="Chattkurs"))
+    shift = ShiftFactory(line=line)
     with pytest.raises(SignupRefused) as refused:
         coordinator_assign(shift=shift, member=volunteer, by=coordinator, now=NOW)
     assert refused.value.messages == ["Du behöver Chattkurs"]
@@ -61,7 +59,7 @@ def test_a_broken_rule_refuses_unless_overridden_and_the_override_is_logged(orga
 
 
 def test_only_a_coordinator_of_the_shelter_assigns(organisation, volunteer, other_shelter_coordinator):
-    shift = make_shift(make_line(organisation))
+    shift = ShiftFactory(line=LineFactory(organisation=organisation))
     for by in (volunteer, other_shelter_coordinator):
         with pytest.raises(RotaError):
             coordinator_assign(shift=shift, member=volunteer, by=by, now=NOW)
@@ -77,12 +75,16 @@ def test_only_a_coordinator_of_the_shelter_assigns(organisation, volunteer, othe
 
 
 def test_cancel_plans_a_notice_for_everyone_on_the_shift(organisation, coordinator, volunteer):
-    line = make_line(organisation, max_volunteers=2)
-    shift = make_shift(line)
-    mine = put_on(shift, volunteer)
-    shadow = put_on(shift, MemberFactory(organisation=organisation), status=AssignmentStatus.SHADOW)
-    gone = put_on(shift, MemberFactory(organisation=organisation), status=AssignmentStatus.RELEASED)
-    put_on(shift, MemberFactory(organisation=organisation))
+    line = LineFactory(organisation=organisation, max_volunteers=2)
+    shift = ShiftFactory(line=line)
+    mine = AssignmentFactory(shift=shift, member=volunteer)
+    shadow = AssignmentFactory(
+        shift=shift, member=MemberFactory(organisation=organisation), status=AssignmentStatus.SHADOW
+    )
+    gone = AssignmentFactory(
+        shift=shift, member=MemberFactory(organisation=organisation), status=AssignmentStatus.RELEASED
+    )
+    AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation))
     waiter = MemberFactory(organisation=organisation)
     waiting_list_join(shift=shift, member=waiter, now=NOW)
     offer = swap_offer(assignment=mine, by=volunteer, now=NOW)
@@ -97,7 +99,7 @@ def test_cancel_plans_a_notice_for_everyone_on_the_shift(organisation, coordinat
     assert not WaitingListEntry.objects.exists()
     offer.refresh_from_db()
     assert not offer.is_open
-    message = render_shift_cancelled(Notice.objects.filter(recipient=volunteer).get())
+    message = ShiftCancelled().render(Notice.objects.filter(recipient=volunteer).get())
     assert message.subject == "Jourplan: ett pass är inställt"
     assert line.name not in message.text and organisation.name not in message.text
     with pytest.raises(RotaError, match="redan inställt"):
@@ -106,18 +108,18 @@ def test_cancel_plans_a_notice_for_everyone_on_the_shift(organisation, coordinat
 
 def test_a_volunteer_cannot_cancel(organisation, volunteer):
     with pytest.raises(RotaError):
-        shift_cancel(shift=make_shift(make_line(organisation)), by=volunteer, now=NOW)
+        shift_cancel(shift=ShiftFactory(line=LineFactory(organisation=organisation)), by=volunteer, now=NOW)
     assert not SwapOffer.objects.exists()
 
 
 def test_with_staffing_states(organisation):
-    line = make_line(organisation, min_volunteers=2, max_volunteers=3)
-    under, ok, full = (make_shift(line, starts_at=NOW + timedelta(days=d)) for d in (1, 2, 3))
+    line = LineFactory(organisation=organisation, min_volunteers=2, max_volunteers=3)
+    under, ok, full = (ShiftFactory(line=line, starts_at=NOW + timedelta(days=d)) for d in (1, 2, 3))
     for shift, count in ((under, 1), (ok, 2), (full, 3)):
         for _ in range(count):
-            put_on(shift, MemberFactory(organisation=organisation))
-    put_on(under, MemberFactory(organisation=organisation), status=AssignmentStatus.SHADOW)
-    put_on(under, MemberFactory(organisation=organisation), status=AssignmentStatus.RELEASED)
+            AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation))
+    AssignmentFactory(shift=under, member=MemberFactory(organisation=organisation), status=AssignmentStatus.SHADOW)
+    AssignmentFactory(shift=under, member=MemberFactory(organisation=organisation), status=AssignmentStatus.RELEASED)
     states = {
         s.pk: (s.confirmed_count, s.staffing) for s in Shift.objects.for_organisation(organisation).with_staffing()
     }
@@ -131,14 +133,14 @@ def _queries_for_staffing(organisation) -> tuple[int, int]:
 
 
 def test_with_staffing_is_one_query_at_any_size(organisation):
-    line = make_line(organisation)
+    line = LineFactory(organisation=organisation)
     members = MemberFactory.create_batch(3, organisation=organisation)
 
     def add(n, offset):
         for i in range(n):
-            shift = make_shift(line, starts_at=NOW + timedelta(days=offset + i))
+            shift = ShiftFactory(line=line, starts_at=NOW + timedelta(days=offset + i))
             for member in members[: i % 3]:
-                put_on(shift, member)
+                AssignmentFactory(shift=shift, member=member)
 
     add(5, 0)
     small = _queries_for_staffing(organisation)

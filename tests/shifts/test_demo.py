@@ -1,4 +1,4 @@
-"""Demodata för schemat: linjer, mönster, två månaders pass, delvis bemannade; idempotent."""
+"""Demo data for the rota: lines, patterns, two months of shifts, partly staffed; idempotent."""
 
 import io
 
@@ -18,7 +18,7 @@ def _counts():
     }
 
 
-def test_load_demo_tva_ganger_skapar_inget_tva_ganger():
+def test_load_demo_twice_creates_nothing_twice():
     call_command("load_demo", stdout=io.StringIO())
     first = _counts()
     call_command("load_demo", stdout=io.StringIO())
@@ -28,21 +28,21 @@ def test_load_demo_tva_ganger_skapar_inget_tva_ganger():
     assert first["WaitingListEntry"] > 0 and first["SwapOffer"] > 0
 
 
-def test_demo_har_bemannade_och_underbemannade_pass():
+def test_demo_has_staffed_and_understaffed_shifts():
     call_command("load_demo", stdout=io.StringIO())
     shifts = list(Shift.objects.filter(starts_at__gt=timezone.now()).with_staffing())
     under = sum(1 for s in shifts if s.staffing == "under")
     staffed = len(shifts) - under
     assert under > 10
     assert staffed > len(shifts) // 3
-    # Ingen ideell har två pass som överlappar.
+    # No volunteer has two shifts that overlap.
     for member_id in set(Assignment.objects.values_list("member_id", flat=True)):
         mine = sorted(Shift.objects.filter(assignments__member_id=member_id), key=lambda s: s.starts_at)
         for earlier, later in zip(mine, mine[1:], strict=False):
             assert earlier.ends_at <= later.starts_at
 
 
-def test_demo_satter_bara_kvalificerade_pa_pass():
+def test_demo_puts_only_qualified_volunteers_on_shifts():
     from core.models import Organisation
     from members.onboarding import members_with_current_pledge
 

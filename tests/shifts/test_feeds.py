@@ -12,15 +12,13 @@ from members.models import Role
 from shifts.feeds import calendar_token_renew, calendar_token_revoke, token_hash
 from shifts.models import AssignmentStatus, CalendarToken
 from shifts.services import assignment_release
-from tests.factories import MemberFactory
-
-from .factories import NOW, make_line, make_shift, put_on
+from tests.factories import NOW, AssignmentFactory, LineFactory, MemberFactory, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def feed_url(organisation, token):
-    return reverse("shifts:calendar_feed", kwargs={"shelter": organisation.slug, "token": token})
+    return reverse("shifts:calendar_feed", kwargs={"organisation": organisation.slug, "token": token})
 
 
 def events(response):
@@ -31,17 +29,21 @@ def events(response):
 
 @pytest.fixture
 def line(organisation):
-    return make_line(organisation, name="Chatt", max_volunteers=3)
+    return LineFactory(organisation=organisation, name="Chatt", max_volunteers=3)
 
 
 def test_personal_feed_is_discreet_in_utc_with_stable_uids(client, organisation, line, volunteer, coordinator):
     colleague = MemberFactory(organisation=organisation, first_name="Gunilla")
     start = datetime(2027, 3, 30, 18, 0, tzinfo=UTC)  # 20:00–23:00 in Stockholm
-    shift = make_shift(line, starts_at=start)
-    mine = put_on(shift, volunteer)
-    put_on(shift, colleague)
-    shadow = put_on(make_shift(line, starts_at=start + timedelta(days=1)), volunteer, status=AssignmentStatus.SHADOW)
-    put_on(make_shift(line, starts_at=start + timedelta(days=2)), colleague)  # not hers
+    shift = ShiftFactory(line=line, starts_at=start)
+    mine = AssignmentFactory(shift=shift, member=volunteer)
+    AssignmentFactory(shift=shift, member=colleague)
+    shadow = AssignmentFactory(
+        shift=ShiftFactory(line=line, starts_at=start + timedelta(days=1)),
+        member=volunteer,
+        status=AssignmentStatus.SHADOW,
+    )
+    AssignmentFactory(shift=ShiftFactory(line=line, starts_at=start + timedelta(days=2)), member=colleague)  # not hers
     token = calendar_token_renew(member=volunteer)
     first = events(client.get(feed_url(organisation, token)))
     assert [str(e["summary"]) for e in first] == ["Pass 20:00–23:00", "Pass 20:00–23:00"]
@@ -61,7 +63,7 @@ def test_personal_feed_is_discreet_in_utc_with_stable_uids(client, organisation,
 
 def test_english_title(client, organisation, line):
     member = MemberFactory(organisation=organisation, language="en")
-    put_on(make_shift(line, starts_at=datetime(2027, 3, 30, 18, 0, tzinfo=UTC)), member)
+    AssignmentFactory(shift=ShiftFactory(line=line, starts_at=datetime(2027, 3, 30, 18, 0, tzinfo=UTC)), member=member)
     token = calendar_token_renew(member=member)
     assert [str(e["summary"]) for e in events(client.get(feed_url(organisation, token)))] == ["Shift 20:00–23:00"]
 
@@ -82,22 +84,22 @@ def test_token_is_random_stored_hashed_and_revocable(client, organisation, volun
 
 
 def test_the_page_shows_the_link_once_and_can_revoke_it(volunteer_client, organisation, volunteer):
-    page = reverse("shifts:calendar", kwargs={"shelter": organisation.slug})
+    page = reverse("shifts:calendar", kwargs={"organisation": organisation.slug})
     response = volunteer_client.get(page)
     assert "Du har ingen kalenderlänk." in response.content.decode()
-    created = volunteer_client.post(reverse("shifts:calendar_renew", kwargs={"shelter": organisation.slug}))
+    created = volunteer_client.post(reverse("shifts:calendar_renew", kwargs={"organisation": organisation.slug}))
     html = created.content.decode()
     link_prefix = "http://testserver" + feed_url(organisation, "TOKEN").replace("TOKEN.ics", "")
     assert link_prefix in html
     token = html.split(link_prefix, 1)[1].split(".ics", 1)[0]
     assert CalendarToken.objects.get(member=volunteer).token_hash == token_hash(token)
     assert token not in volunteer_client.get(page).content.decode()  # shown only once
-    volunteer_client.post(reverse("shifts:calendar_revoke", kwargs={"shelter": organisation.slug}))
+    volunteer_client.post(reverse("shifts:calendar_revoke", kwargs={"organisation": organisation.slug}))
     assert not CalendarToken.objects.filter(member=volunteer).exists()
 
 
 def test_a_volunteer_cannot_make_a_line_feed(volunteer_client, organisation, line, volunteer):
-    url = reverse("shifts:calendar_renew", kwargs={"shelter": organisation.slug})
+    url = reverse("shifts:calendar_renew", kwargs={"organisation": organisation.slug})
     assert volunteer_client.post(url, {"line": line.pk}).status_code == 404
     assert not CalendarToken.objects.filter(member=volunteer).exists()
 
@@ -105,11 +107,13 @@ def test_a_volunteer_cannot_make_a_line_feed(volunteer_client, organisation, lin
 def test_line_feed_for_coordinators_shows_staffing_without_names(
     coordinator_client, client, organisation, line, coordinator, volunteer
 ):
-    shift = make_shift(line, starts_at=datetime(2027, 3, 30, 18, 0, tzinfo=UTC))
-    put_on(shift, volunteer)
-    make_shift(make_line(organisation, name="Telefon"), starts_at=datetime(2027, 3, 30, 18, 0, tzinfo=UTC))
+    shift = ShiftFactory(line=line, starts_at=datetime(2027, 3, 30, 18, 0, tzinfo=UTC))
+    AssignmentFactory(shift=shift, member=volunteer)
+    ShiftFactory(
+        line=LineFactory(organisation=organisation, name="Telefon"), starts_at=datetime(2027, 3, 30, 18, 0, tzinfo=UTC)
+    )
     response = coordinator_client.post(
-        reverse("shifts:calendar_renew", kwargs={"shelter": organisation.slug}), {"line": line.pk}
+        reverse("shifts:calendar_renew", kwargs={"organisation": organisation.slug}), {"line": line.pk}
     )
     assert response.status_code == 200
     token = calendar_token_renew(member=coordinator, line=line)
@@ -125,9 +129,9 @@ def test_line_feed_for_coordinators_shows_staffing_without_names(
 def test_constant_query_count(client, organisation, line, coordinator, line_feed):
     def measure(count):
         for i in range(count):
-            shift = make_shift(line, starts_at=NOW + timedelta(days=i, hours=i % 5))
-            put_on(shift, coordinator)
-            put_on(shift, MemberFactory(organisation=organisation))
+            shift = ShiftFactory(line=line, starts_at=NOW + timedelta(days=i, hours=i % 5))
+            AssignmentFactory(shift=shift, member=coordinator)
+            AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation))
         token = calendar_token_renew(member=coordinator, line=line if line_feed else None)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(feed_url(organisation, token)).status_code == 200

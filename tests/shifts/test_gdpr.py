@@ -13,9 +13,7 @@ from shifts.feeds import calendar_token_renew
 from shifts.models import Assignment, CalendarToken, SwapOffer, WaitingListEntry
 from shifts.services import coordinator_assign, swap_offer
 from shifts.statistics import hours_per_volunteer
-from tests.factories import MemberFactory
-
-from .factories import make_line, make_shift, put_on
+from tests.factories import AssignmentFactory, LineFactory, MemberFactory, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 NAME, SURNAME, EMAIL = "Gunborg", "Qvarnström", "gunborg.qvarnstrom@exempel.se"
@@ -33,11 +31,11 @@ def leaver(organisation, coordinator):
     member = MemberFactory(
         organisation=organisation, first_name=NAME, last_name=SURNAME, email=EMAIL, user__email=EMAIL
     )
-    line = make_line(organisation, name="Chatt", max_volunteers=1)
-    past = make_shift(line, starts_at=NOW - timedelta(days=20), hours=3)
-    put_on(past, member)
+    line = LineFactory(organisation=organisation, name="Chatt", max_volunteers=1)
+    past = ShiftFactory(line=line, starts_at=NOW - timedelta(days=20), hours=3)
+    AssignmentFactory(shift=past, member=member)
     # A coordinator overrode a rule for her, with a reason that names her.
-    later = make_shift(line, starts_at=NOW - timedelta(days=10), hours=4)
+    later = ShiftFactory(line=line, starts_at=NOW - timedelta(days=10), hours=4)
     coordinator_assign(
         shift=later,
         member=member,
@@ -46,11 +44,11 @@ def leaver(organisation, coordinator):
         reason=f"{NAME} needs it",
         now=later.starts_at - timedelta(days=70),
     )
-    future = make_shift(line, starts_at=NOW + timedelta(days=5))
-    offered = put_on(future, member)
+    future = ShiftFactory(line=line, starts_at=NOW + timedelta(days=5))
+    offered = AssignmentFactory(shift=future, member=member)
     swap_offer(assignment=offered, by=member, now=NOW)
-    full = make_shift(line, starts_at=NOW + timedelta(days=6))
-    put_on(full, MemberFactory(organisation=organisation))
+    full = ShiftFactory(line=line, starts_at=NOW + timedelta(days=6))
+    AssignmentFactory(shift=full, member=MemberFactory(organisation=organisation))
     WaitingListEntry.objects.create(shift=full, member=member, created_at=NOW)
     calendar_token_renew(member=member)
     return member

@@ -4,8 +4,7 @@ import pytest
 
 from shifts.generation import pattern_update, shifts_generate
 from shifts.models import Shift
-from tests.factories import MemberFactory
-from tests.shifts.factories import make_line, make_pattern, put_on
+from tests.factories import AssignmentFactory, LineFactory, MemberFactory, ShiftPatternFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +15,8 @@ def local(shift, organisation):
 
 
 def test_daily_evening_shift_keeps_wall_clock_time_across_both_dst_changes(organisation):
-    line = make_line(organisation)
-    pattern = make_pattern(line, valid_from=date(2027, 3, 1), anchor_date=date(2027, 3, 1))
+    line = LineFactory(organisation=organisation)
+    pattern = ShiftPatternFactory(line=line, valid_from=date(2027, 3, 1), anchor_date=date(2027, 3, 1))
     for day in (date(2027, 3, 27), date(2027, 3, 28), date(2027, 10, 30), date(2027, 10, 31)):
         result = shifts_generate(pattern=pattern, start=day, end=day)
         assert result.created == 1
@@ -30,9 +29,13 @@ def test_daily_evening_shift_keeps_wall_clock_time_across_both_dst_changes(organ
 
 
 def test_night_shift_over_the_change_night_has_its_real_length(organisation):
-    line = make_line(organisation)
-    pattern = make_pattern(
-        line, start_time=time(22, 0), end_time=time(6, 0), valid_from=date(2027, 1, 1), anchor_date=date(2027, 1, 1)
+    line = LineFactory(organisation=organisation)
+    pattern = ShiftPatternFactory(
+        line=line,
+        start_time=time(22, 0),
+        end_time=time(6, 0),
+        valid_from=date(2027, 1, 1),
+        anchor_date=date(2027, 1, 1),
     )
     shifts_generate(pattern=pattern, start=date(2027, 3, 27), end=date(2027, 3, 27))
     shifts_generate(pattern=pattern, start=date(2027, 10, 30), end=date(2027, 10, 30))
@@ -53,8 +56,11 @@ def test_night_shift_over_the_change_night_has_its_real_length(organisation):
 
 
 def test_a_start_time_inside_the_spring_gap_moves_forward(organisation):
-    pattern = make_pattern(
-        make_line(organisation), start_time=time(2, 30), end_time=time(4, 0), valid_from=date(2027, 3, 1)
+    pattern = ShiftPatternFactory(
+        line=LineFactory(organisation=organisation),
+        start_time=time(2, 30),
+        end_time=time(4, 0),
+        valid_from=date(2027, 3, 1),
     )
     shifts_generate(pattern=pattern, start=date(2027, 3, 28), end=date(2027, 3, 28))
     shift = Shift.objects.get(pattern=pattern)
@@ -63,7 +69,9 @@ def test_a_start_time_inside_the_spring_gap_moves_forward(organisation):
 
 
 def test_generation_is_idempotent(organisation):
-    pattern = make_pattern(make_line(organisation), weekdays=[0, 1, 2, 3], valid_from=date(2026, 3, 1))
+    pattern = ShiftPatternFactory(
+        line=LineFactory(organisation=organisation), weekdays=[0, 1, 2, 3], valid_from=date(2026, 3, 1)
+    )
     first = shifts_generate(pattern=pattern, start=date(2026, 3, 2), end=date(2026, 3, 15))
     assert (first.created, first.skipped) == (8, 0)
     again = shifts_generate(organisation=organisation, start=date(2026, 3, 2), end=date(2026, 3, 22))
@@ -72,9 +80,11 @@ def test_generation_is_idempotent(organisation):
 
 
 def test_weekdays_and_staffing_defaults_and_overrides(organisation):
-    line = make_line(organisation, min_volunteers=2, max_volunteers=3)
-    mon_thu = make_pattern(line, weekdays=[0, 3], valid_from=date(2026, 3, 2))
-    weekend = make_pattern(line, weekdays=[5], start_time=time(10, 0), end_time=time(14, 0), max_volunteers=5)
+    line = LineFactory(organisation=organisation, min_volunteers=2, max_volunteers=3)
+    mon_thu = ShiftPatternFactory(line=line, weekdays=[0, 3], valid_from=date(2026, 3, 2))
+    weekend = ShiftPatternFactory(
+        line=line, weekdays=[5], start_time=time(10, 0), end_time=time(14, 0), max_volunteers=5
+    )
     shifts_generate(line=line, start=date(2026, 3, 2), end=date(2026, 3, 8))
     days = [s.starts_at.astimezone(organisation.zone).date() for s in Shift.objects.filter(pattern=mon_thu)]
     assert days == [date(2026, 3, 2), date(2026, 3, 5)]
@@ -84,7 +94,9 @@ def test_weekdays_and_staffing_defaults_and_overrides(organisation):
 
 def test_every_n_weeks_from_the_anchor(organisation):
     # Base group: one week in five, anchored on Wednesday 4 March 2026 (its whole week runs).
-    pattern = make_pattern(make_line(organisation), weekdays=[0], every_n_weeks=5, anchor_date=date(2026, 3, 4))
+    pattern = ShiftPatternFactory(
+        line=LineFactory(organisation=organisation), weekdays=[0], every_n_weeks=5, anchor_date=date(2026, 3, 4)
+    )
     pattern.valid_from = date(2026, 1, 1)
     pattern.save()
     shifts_generate(pattern=pattern, start=date(2026, 1, 1), end=date(2026, 6, 30))
@@ -93,8 +105,8 @@ def test_every_n_weeks_from_the_anchor(organisation):
 
 
 def test_valid_from_and_until_limit_the_dates(organisation):
-    pattern = make_pattern(
-        make_line(organisation),
+    pattern = ShiftPatternFactory(
+        line=LineFactory(organisation=organisation),
         weekdays=[0, 1, 2, 3, 4, 5, 6],
         valid_from=date(2026, 3, 10),
         valid_until=date(2026, 3, 12),
@@ -104,11 +116,11 @@ def test_valid_from_and_until_limit_the_dates(organisation):
 
 
 def test_pattern_update_moves_untaken_future_shifts_and_reports_taken_ones(organisation):
-    line = make_line(organisation)
-    pattern = make_pattern(line, weekdays=[0, 1, 2, 3, 4, 5, 6], valid_from=date(2026, 3, 1))
+    line = LineFactory(organisation=organisation)
+    pattern = ShiftPatternFactory(line=line, weekdays=[0, 1, 2, 3, 4, 5, 6], valid_from=date(2026, 3, 1))
     shifts_generate(pattern=pattern, start=date(2026, 3, 1), end=date(2026, 3, 10))
     taken = Shift.objects.filter(pattern=pattern).order_by("starts_at")[5]
-    put_on(taken, MemberFactory(organisation=organisation))
+    AssignmentFactory(shift=taken, member=MemberFactory(organisation=organisation))
     now = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
     past = Shift.objects.filter(pattern=pattern, starts_at__lt=now).count()
 
@@ -126,7 +138,9 @@ def test_pattern_update_moves_untaken_future_shifts_and_reports_taken_ones(organ
 
 
 def test_pattern_update_adds_shifts_on_new_weekdays(organisation):
-    pattern = make_pattern(make_line(organisation), weekdays=[0], valid_from=date(2026, 3, 1))
+    pattern = ShiftPatternFactory(
+        line=LineFactory(organisation=organisation), weekdays=[0], valid_from=date(2026, 3, 1)
+    )
     shifts_generate(pattern=pattern, start=date(2026, 3, 1), end=date(2026, 3, 31))
     now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     result = pattern_update(pattern=pattern, changes={"weekdays": [0, 2]}, now=now, until=date(2026, 3, 31))
@@ -135,8 +149,11 @@ def test_pattern_update_adds_shifts_on_new_weekdays(organisation):
 
 
 def test_an_ambiguous_autumn_start_takes_the_first_occurrence(organisation):
-    pattern = make_pattern(
-        make_line(organisation), start_time=time(2, 30), end_time=time(5, 0), valid_from=date(2027, 10, 1)
+    pattern = ShiftPatternFactory(
+        line=LineFactory(organisation=organisation),
+        start_time=time(2, 30),
+        end_time=time(5, 0),
+        valid_from=date(2027, 10, 1),
     )
     shifts_generate(pattern=pattern, start=date(2027, 10, 31), end=date(2027, 10, 31))
     shift = Shift.objects.get(pattern=pattern)
@@ -145,8 +162,8 @@ def test_an_ambiguous_autumn_start_takes_the_first_occurrence(organisation):
 
 
 def test_pattern_update_changes_staffing_of_untaken_shifts(organisation):
-    line = make_line(organisation, min_volunteers=1, max_volunteers=2)
-    pattern = make_pattern(line, weekdays=[0, 1, 2, 3, 4, 5, 6], valid_from=date(2026, 3, 4))
+    line = LineFactory(organisation=organisation, min_volunteers=1, max_volunteers=2)
+    pattern = ShiftPatternFactory(line=line, weekdays=[0, 1, 2, 3, 4, 5, 6], valid_from=date(2026, 3, 4))
     shifts_generate(pattern=pattern, start=date(2026, 3, 4), end=date(2026, 3, 6))
     result = pattern_update(
         pattern=pattern, changes={"min_volunteers": 2, "max_volunteers": 4}, now=datetime(2026, 3, 3, tzinfo=UTC)
@@ -159,7 +176,7 @@ def test_pattern_update_changes_staffing_of_untaken_shifts(organisation):
 def test_weekdays_must_be_distinct_days_0_to_6(organisation, weekdays):
     from django.core.exceptions import ValidationError
 
-    pattern = make_pattern(make_line(organisation))
+    pattern = ShiftPatternFactory(line=LineFactory(organisation=organisation))
     pattern.weekdays = weekdays
     with pytest.raises(ValidationError):
         pattern.full_clean()
@@ -169,6 +186,6 @@ def test_line_staffing_constraint(organisation):
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_line(organisation, min_volunteers=3, max_volunteers=2)
+        LineFactory(organisation=organisation, min_volunteers=3, max_volunteers=2)
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_line(organisation, min_volunteers=0, max_volunteers=2)
+        LineFactory(organisation=organisation, min_volunteers=0, max_volunteers=2)

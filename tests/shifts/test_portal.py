@@ -12,9 +12,7 @@ from django.urls import reverse
 from members.models import Role
 from shifts.models import Assignment, AssignmentStatus, SwapOffer, WaitingListEntry
 from tests.conftest import log_in
-from tests.factories import MemberFactory
-from tests.shifts.factories import NOW, make_line, make_shift, put_on
-from trainings.models import Course
+from tests.factories import NOW, AssignmentFactory, CourseFactory, LineFactory, MemberFactory, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +27,11 @@ def _now():
 
 @pytest.fixture
 def line(organisation):
-    return make_line(organisation, name="Telefonjouren", min_volunteers=1, max_volunteers=2)
+    return LineFactory(organisation=organisation, name="Telefonjouren", min_volunteers=1, max_volunteers=2)
 
 
 def url(name, organisation, **kwargs):
-    return reverse(f"shifts:{name}", kwargs={"shelter": organisation.slug, **kwargs})
+    return reverse(f"shifts:{name}", kwargs={"organisation": organisation.slug, **kwargs})
 
 
 def messages_of(response):
@@ -41,8 +39,8 @@ def messages_of(response):
 
 
 def test_open_shifts_show_line_swedish_time_staffing_and_a_button(volunteer_client, organisation, line, coordinator):
-    shift = make_shift(line, starts_at=EVENING)
-    put_on(shift, coordinator)
+    shift = ShiftFactory(line=line, starts_at=EVENING)
+    AssignmentFactory(shift=shift, member=coordinator)
     html = volunteer_client.get(url("portal_open", organisation)).content.decode()
     assert "Lediga pass" in html
     assert "tis 3 mars 20:00–23:00" in html
@@ -53,7 +51,7 @@ def test_open_shifts_show_line_swedish_time_staffing_and_a_button(volunteer_clie
 
 
 def test_sign_up_from_the_page_without_javascript(volunteer_client, organisation, line, volunteer):
-    shift = make_shift(line)
+    shift = ShiftFactory(line=line)
     response = volunteer_client.post(url("portal_take", organisation, pk=shift.pk))
     assert response.status_code == 302 and response["Location"] == url("portal_open", organisation)
     assert messages_of(response) == ["Passet är ditt."]
@@ -61,7 +59,7 @@ def test_sign_up_from_the_page_without_javascript(volunteer_client, organisation
 
 
 def test_sign_up_with_htmx_returns_the_card(volunteer_client, organisation, line):
-    shift = make_shift(line)
+    shift = ShiftFactory(line=line)
     response = volunteer_client.post(url("portal_take", organisation, pk=shift.pk), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     html = response.content.decode()
@@ -71,9 +69,9 @@ def test_sign_up_with_htmx_returns_the_card(volunteer_client, organisation, line
 
 
 def test_full_shift_offers_the_waiting_list(volunteer_client, organisation, line, coordinator, admin_member, volunteer):
-    shift = make_shift(line)
-    put_on(shift, coordinator)
-    put_on(shift, admin_member)
+    shift = ShiftFactory(line=line)
+    AssignmentFactory(shift=shift, member=coordinator)
+    AssignmentFactory(shift=shift, member=admin_member)
     html = volunteer_client.get(url("portal_open", organisation)).content.decode()
     assert "Ställ mig i kö" in html and "Ta passet" not in html
     response = volunteer_client.post(url("portal_queue", organisation, pk=shift.pk), HTTP_HX_REQUEST="true")
@@ -90,17 +88,17 @@ def test_full_shift_offers_the_waiting_list(volunteer_client, organisation, line
 def test_taking_a_shift_that_became_full_shows_the_queue_button(
     volunteer_client, organisation, line, coordinator, admin_member
 ):
-    shift = make_shift(line)
-    put_on(shift, coordinator)
-    put_on(shift, admin_member)
+    shift = ShiftFactory(line=line)
+    AssignmentFactory(shift=shift, member=coordinator)
+    AssignmentFactory(shift=shift, member=admin_member)
     response = volunteer_client.post(url("portal_take", organisation, pk=shift.pk), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert "Passet är fullt." in html and "Ställ mig i kö" in html
 
 
 def test_release_before_and_after_the_deadline(volunteer_client, organisation, line, volunteer):
-    early = put_on(make_shift(line, starts_at=NOW + timedelta(days=5)), volunteer)
-    late = put_on(make_shift(line, starts_at=EVENING), volunteer)
+    early = AssignmentFactory(shift=ShiftFactory(line=line, starts_at=NOW + timedelta(days=5)), member=volunteer)
+    late = AssignmentFactory(shift=ShiftFactory(line=line, starts_at=EVENING), member=volunteer)
     response = volunteer_client.post(url("portal_release", organisation, pk=early.pk))
     assert response["Location"] == url("portal_mine", organisation)
     assert messages_of(response) == ["Du har släppt passet."]
@@ -116,7 +114,7 @@ def test_release_before_and_after_the_deadline(volunteer_client, organisation, l
 
 def test_offer_and_take_a_swap(client, organisation, line, volunteer):
     colleague = MemberFactory(organisation=organisation, role=Role.VOLUNTEER, first_name="Karin")
-    assignment = put_on(make_shift(line, starts_at=EVENING), volunteer)
+    assignment = AssignmentFactory(shift=ShiftFactory(line=line, starts_at=EVENING), member=volunteer)
     log_in(client, volunteer)
     response = client.post(url("portal_offer", organisation, pk=assignment.pk))
     assert messages_of(response) == ["Ditt pass erbjuds till dina kolleger. Det är ditt tills någon tar det."]
@@ -131,11 +129,11 @@ def test_offer_and_take_a_swap(client, organisation, line, volunteer):
 
 
 def test_unqualified_shifts_are_listed_apart_with_reasons(volunteer_client, organisation, line):
-    course = Course.objects.create(organisation=organisation, name="Grundutbildning")
-    closed = make_line(organisation, name="Chatten")
+    course = CourseFactory(organisation=organisation, name="Grundutbildning")
+    closed = LineFactory(organisation=organisation, name="Chatten")
     closed.required_courses.add(course)
-    make_shift(closed, starts_at=EVENING)
-    make_shift(line, starts_at=NOW + timedelta(days=1))
+    ShiftFactory(line=closed, starts_at=EVENING)
+    ShiftFactory(line=line, starts_at=NOW + timedelta(days=1))
     html = volunteer_client.get(url("portal_open", organisation)).content.decode()
     assert "<details>" in html and "1 pass du inte kan ta" in html
     details = html.split("<details>")[1]
@@ -144,8 +142,8 @@ def test_unqualified_shifts_are_listed_apart_with_reasons(volunteer_client, orga
 
 
 def test_co_volunteers_by_first_name_and_phone_only_when_shared(volunteer_client, organisation, line, volunteer):
-    shift = make_shift(line, max_volunteers=4)
-    put_on(shift, volunteer)
+    shift = ShiftFactory(line=line, max_volunteers=4)
+    AssignmentFactory(shift=shift, member=volunteer)
     sharing = MemberFactory(
         organisation=organisation, first_name="Sara", last_name="Delarsson", phone="+46701111111", share_phone=True
     )
@@ -159,7 +157,7 @@ def test_co_volunteers_by_first_name_and_phone_only_when_shared(volunteer_client
         protected_identity=True,
     )
     for other in (sharing, private, protected):
-        put_on(shift, other)
+        AssignmentFactory(shift=shift, member=other)
     html = volunteer_client.get(url("portal_mine", organisation)).content.decode()
     assert "Sara" in html and "Pia" in html and "Lena" in html
     assert "+46701111111" in html
@@ -169,9 +167,13 @@ def test_co_volunteers_by_first_name_and_phone_only_when_shared(volunteer_client
 
 
 def test_history_with_hours_of_this_month_and_year(volunteer_client, organisation, line, volunteer):
-    put_on(make_shift(line, starts_at=NOW - timedelta(days=1), hours=3), volunteer)
-    put_on(make_shift(line, starts_at=NOW - timedelta(days=40), hours=4), volunteer)  # January
-    put_on(make_shift(line, starts_at=NOW - timedelta(days=400), hours=5), volunteer)  # last year
+    AssignmentFactory(shift=ShiftFactory(line=line, starts_at=NOW - timedelta(days=1), hours=3), member=volunteer)
+    AssignmentFactory(
+        shift=ShiftFactory(line=line, starts_at=NOW - timedelta(days=40), hours=4), member=volunteer
+    )  # January
+    AssignmentFactory(
+        shift=ShiftFactory(line=line, starts_at=NOW - timedelta(days=400), hours=5), member=volunteer
+    )  # last year
     html = volunteer_client.get(url("portal_mine", organisation)).content.decode()
     assert "Den här månaden: 1 pass, 3 timmar." in html
     assert "I år: 2 pass, 7 timmar." in html
@@ -179,16 +181,18 @@ def test_history_with_hours_of_this_month_and_year(volunteer_client, organisatio
 
 def test_english_page(client, organisation, line):
     member = MemberFactory(organisation=organisation, role=Role.VOLUNTEER, language="en")
-    make_shift(line, starts_at=EVENING)
+    ShiftFactory(line=line, starts_at=EVENING)
     log_in(client, member)
     html = client.get(url("portal_open", organisation), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Open shifts" in html and "Take the shift" in html and "Tue 3 March 20:00–23:00" in html
 
 
 def test_another_shelters_shift_in_my_shelter_url_is_404(volunteer_client, organisation, other_organisation, volunteer):
-    foreign_line = make_line(other_organisation)
-    foreign = make_shift(foreign_line)
-    foreign_assignment = put_on(make_shift(foreign_line), MemberFactory(organisation=other_organisation))
+    foreign_line = LineFactory(organisation=other_organisation)
+    foreign = ShiftFactory(line=foreign_line)
+    foreign_assignment = AssignmentFactory(
+        shift=ShiftFactory(line=foreign_line), member=MemberFactory(organisation=other_organisation)
+    )
     offer = SwapOffer.objects.create(assignment=foreign_assignment, created_at=NOW)
     assert volunteer_client.post(url("portal_take", organisation, pk=foreign.pk)).status_code == 404
     assert volunteer_client.post(url("portal_queue", organisation, pk=foreign.pk)).status_code == 404
@@ -198,8 +202,8 @@ def test_another_shelters_shift_in_my_shelter_url_is_404(volunteer_client, organ
 
 
 def test_start_page_links_to_the_portal(volunteer_client, organisation, line, volunteer):
-    put_on(make_shift(line, starts_at=EVENING), volunteer)
-    html = volunteer_client.get(reverse("members:portal", kwargs={"shelter": organisation.slug})).content.decode()
+    AssignmentFactory(shift=ShiftFactory(line=line, starts_at=EVENING), member=volunteer)
+    html = volunteer_client.get(reverse("members:portal", kwargs={"organisation": organisation.slug})).content.decode()
     assert url("portal_next", organisation) in html and url("portal_open", organisation) in html
     assert ">Pass<" in html
     html = volunteer_client.get(url("portal_next", organisation), HTTP_HX_REQUEST="true").content.decode()
@@ -216,21 +220,26 @@ def _seed(organisation, lines, volunteer, others, n):
     """n open shifts over the lines, half with colleagues on them, some of them hers, some offered."""
     for i in range(n):
         line = lines[i % len(lines)]
-        shift = make_shift(line, starts_at=NOW + timedelta(days=1 + i // 3, hours=(i % 3) * 4))
-        put_on(shift, others[i % len(others)])
+        shift = ShiftFactory(line=line, starts_at=NOW + timedelta(days=1 + i // 3, hours=(i % 3) * 4))
+        AssignmentFactory(shift=shift, member=others[i % len(others)])
         if i % 3 == 0:
-            put_on(shift, volunteer)
+            AssignmentFactory(shift=shift, member=volunteer)
         if i % 5 == 1:
             WaitingListEntry.objects.create(shift=shift, member=volunteer, created_at=NOW)
         if i % 4 == 2:
             SwapOffer.objects.create(assignment=shift.assignments.first(), created_at=NOW)
-        put_on(make_shift(line, starts_at=NOW - timedelta(days=1 + i, hours=i % 3)), volunteer)
+        AssignmentFactory(
+            shift=ShiftFactory(line=line, starts_at=NOW - timedelta(days=1 + i, hours=i % 3)), member=volunteer
+        )
 
 
 @pytest.mark.parametrize("page", ["portal_open", "portal_mine"])
 def test_pages_use_a_fixed_number_of_queries(volunteer_client, organisation, volunteer, page):
-    course = Course.objects.create(organisation=organisation, name="Grundutbildning")
-    lines = [make_line(organisation, name="Telefon"), make_line(organisation, name="Chatt", needs_experienced=True)]
+    course = CourseFactory(organisation=organisation, name="Grundutbildning")
+    lines = [
+        LineFactory(organisation=organisation, name="Telefon"),
+        LineFactory(organisation=organisation, name="Chatt", needs_experienced=True),
+    ]
     lines[1].required_courses.add(course)
     others = [MemberFactory(organisation=organisation, share_phone=True, phone="+46700000000") for _ in range(3)]
     _seed(organisation, lines, volunteer, others, 5)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import log_in, require_service
-from tests.shifts.factories import make_line, make_shift
+from tests.factories import LineFactory, ShiftFactory
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -18,10 +18,10 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 @pytest.mark.django_db(transaction=True)
 def test_five_open_shifts_fit_on_a_phone_screen(live_server, client, organisation, volunteer):
     require_service(CHROMIUM is not None, "no system Chromium")
-    line = make_line(organisation, name="Telefonjouren")
+    line = LineFactory(organisation=organisation, name="Telefonjouren")
     start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
     for i in range(8):
-        make_shift(line, starts_at=start + timedelta(hours=4 * i))
+        ShiftFactory(line=line, starts_at=start + timedelta(hours=4 * i))
     log_in(client, volunteer)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     # In a thread of its own: after the tests in tests/browser, pytest-playwright's session-wide browser keeps an
@@ -41,7 +41,7 @@ def _tap_through(live_server, organisation, session):
             host = live_server.url.split("//")[1].split(":")[0]
             context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "domain": host, "path": "/"}])
             page = context.new_page()
-            page.goto(live_server.url + reverse("shifts:portal_open", kwargs={"shelter": organisation.slug}))
+            page.goto(live_server.url + reverse("shifts:portal_open", kwargs={"organisation": organisation.slug}))
             cards = page.locator(".shift-card")
             assert cards.count() == 8
             visible = [

@@ -8,8 +8,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from shifts.models import Assignment, AssignmentStatus, SwapOffer
-from tests.shifts.factories import NOW, make_line, make_shift, past_shifts, put_on
-from trainings.models import Course
+from tests.factories import NOW, AssignmentFactory, CourseFactory, LineFactory, ShiftFactory
+from tests.shifts.scenarios import past_shifts
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +25,14 @@ def _now():
 @pytest.fixture
 def closed(organisation):
     """A line she is not qualified for (a course she lacks); experienced after 2 shifts."""
-    course = Course.objects.create(organisation=organisation, name="Grundutbildning")
-    line = make_line(organisation, name="Chatten", max_volunteers=2, experienced_after_shifts=2)
+    course = CourseFactory(organisation=organisation, name="Grundutbildning")
+    line = LineFactory(organisation=organisation, name="Chatten", max_volunteers=2, experienced_after_shifts=2)
     line.required_courses.add(course)
     return line
 
 
 def url(name, organisation, **kwargs):
-    return reverse(f"shifts:{name}", kwargs={"shelter": organisation.slug, **kwargs})
+    return reverse(f"shifts:{name}", kwargs={"organisation": organisation.slug, **kwargs})
 
 
 def messages_of(response):
@@ -45,8 +45,8 @@ def blocked_part(html):
 
 def test_shadow_join_from_the_page(volunteer_client, organisation, closed, coordinator, volunteer):
     past_shifts(closed, coordinator, 2)
-    shift = make_shift(closed, starts_at=EVENING)
-    put_on(shift, coordinator)
+    shift = ShiftFactory(line=closed, starts_at=EVENING)
+    AssignmentFactory(shift=shift, member=coordinator)
     html = volunteer_client.get(url("portal_open", organisation)).content.decode()
     assert "Sitt bredvid" in blocked_part(html)
     assert url("portal_shadow", organisation, pk=shift.pk) in html
@@ -59,8 +59,8 @@ def test_shadow_join_from_the_page(volunteer_client, organisation, closed, coord
 
 def test_shadow_join_with_htmx_and_not_counted_in_staffing(volunteer_client, organisation, closed, coordinator):
     past_shifts(closed, coordinator, 2)
-    shift = make_shift(closed, starts_at=EVENING)
-    put_on(shift, coordinator)
+    shift = ShiftFactory(line=closed, starts_at=EVENING)
+    AssignmentFactory(shift=shift, member=coordinator)
     response = volunteer_client.post(url("portal_shadow", organisation, pk=shift.pk), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<li class="shift-card')
@@ -74,8 +74,8 @@ def test_shadow_join_with_htmx_and_not_counted_in_staffing(volunteer_client, org
 def test_no_shadow_button_and_refused_without_an_experienced_volunteer(
     volunteer_client, organisation, closed, coordinator, volunteer
 ):
-    shift = make_shift(closed, starts_at=EVENING)
-    put_on(shift, coordinator)  # not experienced: no completed shifts on the line
+    shift = ShiftFactory(line=closed, starts_at=EVENING)
+    AssignmentFactory(shift=shift, member=coordinator)  # not experienced: no completed shifts on the line
     html = volunteer_client.get(url("portal_open", organisation)).content.decode()
     assert "Sitt bredvid" not in html
     response = volunteer_client.post(url("portal_shadow", organisation, pk=shift.pk), HTTP_HX_REQUEST="true")
@@ -90,9 +90,9 @@ def test_no_shadow_button_when_every_experienced_volunteer_has_one(
     volunteer_client, organisation, closed, coordinator, admin_member
 ):
     past_shifts(closed, coordinator, 2)
-    shift = make_shift(closed, starts_at=EVENING)
-    put_on(shift, coordinator)
-    put_on(shift, admin_member, status=AssignmentStatus.SHADOW)
+    shift = ShiftFactory(line=closed, starts_at=EVENING)
+    AssignmentFactory(shift=shift, member=coordinator)
+    AssignmentFactory(shift=shift, member=admin_member, status=AssignmentStatus.SHADOW)
     html = volunteer_client.get(url("portal_open", organisation)).content.decode()
     assert "Chatten" in blocked_part(html) and "Sitt bredvid" not in html
 
@@ -101,17 +101,19 @@ def test_shadow_button_only_where_a_seat_beside_an_experienced_volunteer_is_free
     volunteer_client, organisation, closed, coordinator, admin_member, volunteer
 ):
     past_shifts(closed, coordinator, 2)
-    with_expert = make_shift(closed, starts_at=NOW + timedelta(days=1))
-    put_on(with_expert, coordinator)
-    without = make_shift(closed, starts_at=NOW + timedelta(days=2))
-    put_on(without, admin_member)
-    taken = make_shift(closed, starts_at=NOW + timedelta(days=3))
-    put_on(taken, coordinator)
-    put_on(taken, admin_member, status=AssignmentStatus.SHADOW)
-    mine = make_shift(closed, starts_at=NOW + timedelta(days=4))
-    put_on(mine, coordinator)
-    put_on(make_shift(make_line(organisation), starts_at=mine.starts_at), volunteer)  # she is busy then
-    make_shift(closed, starts_at=NOW + timedelta(days=5))  # empty
+    with_expert = ShiftFactory(line=closed, starts_at=NOW + timedelta(days=1))
+    AssignmentFactory(shift=with_expert, member=coordinator)
+    without = ShiftFactory(line=closed, starts_at=NOW + timedelta(days=2))
+    AssignmentFactory(shift=without, member=admin_member)
+    taken = ShiftFactory(line=closed, starts_at=NOW + timedelta(days=3))
+    AssignmentFactory(shift=taken, member=coordinator)
+    AssignmentFactory(shift=taken, member=admin_member, status=AssignmentStatus.SHADOW)
+    mine = ShiftFactory(line=closed, starts_at=NOW + timedelta(days=4))
+    AssignmentFactory(shift=mine, member=coordinator)
+    AssignmentFactory(
+        shift=ShiftFactory(line=LineFactory(organisation=organisation), starts_at=mine.starts_at), member=volunteer
+    )  # she is busy then
+    ShiftFactory(line=closed, starts_at=NOW + timedelta(days=5))  # empty
     html = volunteer_client.get(url("portal_open", organisation)).content.decode()
     assert html.count("Sitt bredvid") == 1
     assert url("portal_shadow", organisation, pk=with_expert.pk) in html
@@ -119,16 +121,16 @@ def test_shadow_button_only_where_a_seat_beside_an_experienced_volunteer_is_free
 
 def test_completed_shadow_shifts_per_line_on_my_shifts(volunteer_client, organisation, closed, volunteer):
     past_shifts(closed, volunteer, 3, status=AssignmentStatus.SHADOW)
-    other = make_line(organisation, name="Telefonen")
-    put_on(make_shift(other, starts_at=NOW + timedelta(days=1)), volunteer)
+    other = LineFactory(organisation=organisation, name="Telefonen")
+    AssignmentFactory(shift=ShiftFactory(line=other, starts_at=NOW + timedelta(days=1)), member=volunteer)
     html = volunteer_client.get(url("portal_mine", organisation)).content.decode()
     assert "Chatten: Genomförda bisittningar: 3" in html
     assert "Telefonen: Genomförda bisittningar" not in html
 
 
 def test_withdraw_an_offer(volunteer_client, organisation, volunteer):
-    line = make_line(organisation, name="Telefonen")
-    assignment = put_on(make_shift(line, starts_at=EVENING), volunteer)
+    line = LineFactory(organisation=organisation, name="Telefonen")
+    assignment = AssignmentFactory(shift=ShiftFactory(line=line, starts_at=EVENING), member=volunteer)
     offer = SwapOffer.objects.create(assignment=assignment, created_at=NOW)
     html = volunteer_client.get(url("portal_mine", organisation)).content.decode()
     assert "Dra tillbaka erbjudandet" in html and "Erbjudet för byte" in html
@@ -145,8 +147,10 @@ def test_withdraw_an_offer(volunteer_client, organisation, volunteer):
 
 
 def test_withdraw_with_htmx(volunteer_client, organisation, volunteer):
-    line = make_line(organisation, name="Telefonen")
-    offer = SwapOffer.objects.create(assignment=put_on(make_shift(line), volunteer), created_at=NOW)
+    line = LineFactory(organisation=organisation, name="Telefonen")
+    offer = SwapOffer.objects.create(
+        assignment=AssignmentFactory(shift=ShiftFactory(line=line), member=volunteer), created_at=NOW
+    )
     response = volunteer_client.post(url("portal_offer_withdraw", organisation, pk=offer.pk), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<li class="shift-card')
@@ -154,8 +158,10 @@ def test_withdraw_with_htmx(volunteer_client, organisation, volunteer):
 
 
 def test_a_colleagues_offer_cannot_be_withdrawn(volunteer_client, organisation, coordinator):
-    line = make_line(organisation, name="Telefonen")
-    offer = SwapOffer.objects.create(assignment=put_on(make_shift(line), coordinator), created_at=NOW)
+    line = LineFactory(organisation=organisation, name="Telefonen")
+    offer = SwapOffer.objects.create(
+        assignment=AssignmentFactory(shift=ShiftFactory(line=line), member=coordinator), created_at=NOW
+    )
     assert volunteer_client.post(url("portal_offer_withdraw", organisation, pk=offer.pk)).status_code == 404
     offer.refresh_from_db()
     assert offer.withdrawn_at is None

@@ -1,4 +1,4 @@
-"""Publicering: samordnarens ändringar samlas och varje berörd ideell får ETT meddelande."""
+"""Publishing: the coordinator's changes are gathered and each volunteer concerned gets ONE message."""
 
 from datetime import UTC, datetime, time, timedelta
 
@@ -9,28 +9,23 @@ from django.utils import timezone
 
 from notices.models import Notice
 from notices.outbox import notice_send
-from shifts.generation import wall_clock
-from shifts.models import RotaChange, Shift
+from shifts.models import RotaChange
 from shifts.publishing import rota_publish
-from tests.factories import MemberFactory
-from tests.shifts.factories import make_line, put_on
+from tests.factories import AssignmentFactory, LineFactory, MemberFactory, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _shift(line, day, hour=20):
-    starts_at = wall_clock(day, time(hour), line.organisation.zone)
-    return Shift.objects.create(
-        line=line, starts_at=starts_at, ends_at=starts_at + timedelta(hours=3), min_volunteers=1, max_volunteers=3
-    )
+    return ShiftFactory(line=line, local_start=datetime.combine(day, time(hour)), min_volunteers=1, max_volunteers=3)
 
 
 def _url(organisation, name, **kwargs):
-    return reverse(f"shifts:{name}", kwargs={"shelter": organisation.slug, **kwargs})
+    return reverse(f"shifts:{name}", kwargs={"organisation": organisation.slug, **kwargs})
 
 
-def test_ett_meddelande_per_ideell_och_inget_nytt_vid_andra_publiceringen(organisation, coordinator_client):
-    line = make_line(organisation, name="Jourtelefon")
+def test_one_message_per_volunteer_and_nothing_new_on_the_second_publish(organisation, coordinator_client):
+    line = LineFactory(organisation=organisation, name="Jourtelefon")
     day = timezone.localdate() + timedelta(days=5)
     first, second, third = _shift(line, day), _shift(line, day + timedelta(days=1)), _shift(line, day, hour=10)
     lena = MemberFactory(organisation=organisation, first_name="Lena")
@@ -54,14 +49,14 @@ def test_ett_meddelande_per_ideell_och_inget_nytt_vid_andra_publiceringen(organi
     assert notices.count() == 2
 
 
-def test_meddelandet_ar_diskret_och_listar_hennes_andringar(organisation):
-    line = make_line(organisation, name="Jourtelefon")
+def test_the_message_is_discreet_and_lists_her_changes(organisation):
+    line = LineFactory(organisation=organisation, name="Jourtelefon")
     day = datetime(2027, 3, 2, tzinfo=UTC).date()
     added, removed = _shift(line, day), _shift(line, day + timedelta(days=1))
     lena = MemberFactory(organisation=organisation, first_name="Lena", user__email="lena@example.org")
     colleague = MemberFactory(organisation=organisation, first_name="Kollegan", last_name="Namnsson")
-    put_on(added, colleague)
-    put_on(added, lena)
+    AssignmentFactory(shift=added, member=colleague)
+    AssignmentFactory(shift=added, member=lena)
     RotaChange.objects.create(shift=added, member=lena, kind="added", created_at=timezone.now())
     RotaChange.objects.create(shift=removed, member=lena, kind="removed", created_at=timezone.now())
     rota_publish(organisation=organisation)
@@ -76,8 +71,8 @@ def test_meddelandet_ar_diskret_och_listar_hennes_andringar(organisation):
         assert secret not in message.body
 
 
-def test_meddelande_pa_engelska(organisation):
-    line = make_line(organisation, name="Phone")
+def test_the_message_in_english(organisation):
+    line = LineFactory(organisation=organisation, name="Phone")
     shift = _shift(line, datetime(2027, 3, 2, tzinfo=UTC).date())
     member = MemberFactory(organisation=organisation, language="en", user__email="en@example.org")
     RotaChange.objects.create(shift=shift, member=member, kind="added", created_at=timezone.now())
@@ -88,8 +83,8 @@ def test_meddelande_pa_engelska(organisation):
     assert "– added" in mail.outbox[-1].body
 
 
-def test_publicering_ror_inte_andra_jourers_andringar(organisation, other_organisation):
-    foreign = _shift(make_line(other_organisation), timezone.localdate() + timedelta(days=3))
+def test_publishing_leaves_other_shelters_changes_alone(organisation, other_organisation):
+    foreign = _shift(LineFactory(organisation=other_organisation), timezone.localdate() + timedelta(days=3))
     member = MemberFactory(organisation=other_organisation)
     RotaChange.objects.create(shift=foreign, member=member, kind="added", created_at=timezone.now())
     assert rota_publish(organisation=organisation) == 0

@@ -11,11 +11,9 @@ from members.models import Role
 from notices.models import Notice, NoticeStatus
 from notices.tasks import dispatch_due_notices
 from shifts.models import AssignmentStatus
-from shifts.reminders import plan_shift_reminders
+from shifts.notices import ShiftReminder, UnderstaffedAlert
 from shifts.services import assignment_release, shift_cancel
-from tests.factories import MemberFactory
-
-from .factories import make_line, make_shift, put_on
+from tests.factories import AssignmentFactory, LineFactory, MemberFactory, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -40,7 +38,7 @@ def local(*args) -> datetime:
 
 @pytest.fixture
 def line(organisation):
-    return make_line(organisation, name="Chatt", max_volunteers=3)
+    return LineFactory(organisation=organisation, name="Chatt", max_volunteers=3)
 
 
 @pytest.mark.parametrize(
@@ -59,7 +57,7 @@ def line(organisation):
 def test_offsets_are_real_elapsed_time_across_daylight_saving_changes(
     line, volunteer, start, day_before_utc, two_hours_before_utc
 ):
-    put_on(make_shift(line, starts_at=start), volunteer)
+    AssignmentFactory(shift=ShiftFactory(line=line, starts_at=start), member=volunteer)
     assert day_before_utc.astimezone(STOCKHOLM).hour in (19, 21)  # not 20:00 on the clock
     tick(day_before_utc - timedelta(minutes=1))
     assert not reminders().exists()
@@ -74,7 +72,7 @@ def test_offsets_are_real_elapsed_time_across_daylight_saving_changes(
 
 def test_duplicate_ticks_send_each_reminder_once(line, volunteer):
     start = datetime(2027, 5, 4, 18, 0, tzinfo=UTC)
-    put_on(make_shift(line, starts_at=start), volunteer)
+    AssignmentFactory(shift=ShiftFactory(line=line, starts_at=start), member=volunteer)
     for minutes in (0, 0, 1, 2):
         tick(start - timedelta(hours=24) + timedelta(minutes=minutes))
     for minutes in (0, 0, 1):
@@ -85,10 +83,10 @@ def test_duplicate_ticks_send_each_reminder_once(line, volunteer):
 
 def test_a_moved_shift_drops_the_old_reminder_and_gets_a_new_one(line, volunteer):
     start = datetime(2027, 5, 4, 18, 0, tzinfo=UTC)
-    shift = make_shift(line, starts_at=start)
-    put_on(shift, volunteer)
+    shift = ShiftFactory(line=line, starts_at=start)
+    AssignmentFactory(shift=shift, member=volunteer)
     with time_machine.travel(start - timedelta(hours=24), tick=False):
-        plan_shift_reminders(start - timedelta(hours=24))  # planned, not sent yet (the worker is slow)
+        ShiftReminder().plan(start - timedelta(hours=24))  # planned, not sent yet (the worker is slow)
     shift.starts_at, shift.ends_at = start + timedelta(days=1), start + timedelta(days=1, hours=3)
     shift.save()
     tick(start - timedelta(hours=24) + timedelta(minutes=1))
@@ -104,12 +102,12 @@ def test_a_moved_shift_drops_the_old_reminder_and_gets_a_new_one(line, volunteer
 
 def test_released_and_cancelled_shifts_get_no_reminder(line, volunteer, coordinator):
     start = datetime(2027, 5, 4, 18, 0, tzinfo=UTC)
-    released = put_on(make_shift(line, starts_at=start), volunteer)
-    cancelled_shift = make_shift(line, starts_at=start + timedelta(hours=4))
-    put_on(cancelled_shift, volunteer)
+    released = AssignmentFactory(shift=ShiftFactory(line=line, starts_at=start), member=volunteer)
+    cancelled_shift = ShiftFactory(line=line, starts_at=start + timedelta(hours=4))
+    AssignmentFactory(shift=cancelled_shift, member=volunteer)
     planned_at = start - timedelta(hours=20)
     with time_machine.travel(planned_at, tick=False):
-        assert plan_shift_reminders(planned_at) == 2  # both 24 h reminders are due
+        assert ShiftReminder().plan(planned_at) == 2  # both 24 h reminders are due
         assignment_release(assignment=released, by=coordinator, now=planned_at)
         shift_cancel(shift=cancelled_shift, by=coordinator, now=planned_at)
     tick(planned_at + timedelta(minutes=1))
@@ -123,16 +121,16 @@ def test_a_reminder_missed_while_the_worker_was_down_is_sent_if_the_shift_has_no
     start = datetime(2027, 5, 4, 18, 0, tzinfo=UTC)
     volunteer.reminder_offsets_minutes = [1440]
     volunteer.save()
-    put_on(make_shift(line, starts_at=start), volunteer)
+    AssignmentFactory(shift=ShiftFactory(line=line, starts_at=start), member=volunteer)
     tick(start - timedelta(hours=3))  # beat and worker were down for 21 hours
     assert reminders().get().status == NoticeStatus.SENT
 
 
 def test_a_planned_reminder_is_dropped_once_the_shift_has_started(line, volunteer):
     start = datetime(2027, 5, 4, 18, 0, tzinfo=UTC)
-    put_on(make_shift(line, starts_at=start), volunteer)
+    AssignmentFactory(shift=ShiftFactory(line=line, starts_at=start), member=volunteer)
     with time_machine.travel(start - timedelta(hours=1), tick=False):
-        plan_shift_reminders(start - timedelta(hours=1))
+        ShiftReminder().plan(start - timedelta(hours=1))
     tick(start + timedelta(minutes=5))  # the worker came back too late
     assert set(reminders().values_list("status", flat=True)) == {NoticeStatus.DROPPED}
     assert not mail.outbox
@@ -142,7 +140,7 @@ def test_a_member_who_chose_no_reminders_gets_none(line, volunteer):
     volunteer.reminder_offsets_minutes = []
     volunteer.save()
     start = datetime(2027, 5, 4, 18, 0, tzinfo=UTC)
-    put_on(make_shift(line, starts_at=start), volunteer)
+    AssignmentFactory(shift=ShiftFactory(line=line, starts_at=start), member=volunteer)
     tick(start - timedelta(hours=24))
     tick(start - timedelta(hours=2))
     assert not reminders().exists()
@@ -152,9 +150,9 @@ def test_the_reminder_is_discreet_and_in_her_language(organisation, line):
     swedish = MemberFactory(organisation=organisation, language="sv", first_name="Astrid")
     english = MemberFactory(organisation=organisation, language="en", first_name="Beata")
     start = local(2027, 3, 30, 20, 0)  # a Tuesday
-    shift = make_shift(line, starts_at=start)
-    put_on(shift, swedish)
-    put_on(shift, english, status=AssignmentStatus.SHADOW)
+    shift = ShiftFactory(line=line, starts_at=start)
+    AssignmentFactory(shift=shift, member=swedish)
+    AssignmentFactory(shift=shift, member=english, status=AssignmentStatus.SHADOW)
     tick(start - timedelta(hours=2))
     by_address = {m.to[0]: m for m in mail.outbox}
     sv, en = by_address[swedish.email], by_address[english.email]
@@ -172,11 +170,11 @@ def test_understaffed_alert_goes_once_to_each_coordinator(organisation, line, vo
     now = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)
     line.min_volunteers = 2
     line.save()
-    soon = make_shift(line, starts_at=now + timedelta(hours=30), min_volunteers=2)
-    put_on(soon, volunteer)  # 1 of at least 2
-    staffed = make_shift(line, starts_at=now + timedelta(hours=20), min_volunteers=1)
-    put_on(staffed, MemberFactory(organisation=organisation))
-    make_shift(line, starts_at=now + timedelta(hours=60), min_volunteers=2)  # too far ahead
+    soon = ShiftFactory(line=line, starts_at=now + timedelta(hours=30), min_volunteers=2)
+    AssignmentFactory(shift=soon, member=volunteer)  # 1 of at least 2
+    staffed = ShiftFactory(line=line, starts_at=now + timedelta(hours=20), min_volunteers=1)
+    AssignmentFactory(shift=staffed, member=MemberFactory(organisation=organisation))
+    ShiftFactory(line=line, starts_at=now + timedelta(hours=60), min_volunteers=2)  # too far ahead
     other_shelter = MemberFactory(role=Role.COORDINATOR)
     tick(now)
     tick(now + timedelta(minutes=1))
@@ -191,11 +189,9 @@ def test_understaffed_alert_goes_once_to_each_coordinator(organisation, line, vo
 
 def test_understaffed_alert_is_dropped_when_the_shift_got_its_volunteers(organisation, line, coordinator):
     now = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)
-    shift = make_shift(line, starts_at=now + timedelta(hours=10))
+    shift = ShiftFactory(line=line, starts_at=now + timedelta(hours=10))
     with time_machine.travel(now, tick=False):
-        from shifts.reminders import plan_understaffed_alerts
-
-        assert plan_understaffed_alerts(now) == 1
-    put_on(shift, MemberFactory(organisation=organisation))
+        assert UnderstaffedAlert().plan(now) == 1
+    AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation))
     tick(now + timedelta(minutes=1))
     assert Notice.objects.get(kind="understaffed_alert").status == NoticeStatus.DROPPED

@@ -1,6 +1,6 @@
-"""Samordnarens schemasidor: månad, vecka, underbemannade pass, passets sida, linjer och mönster."""
+"""The coordinator's rota pages: month, week, understaffed shifts, the shift's page, lines and patterns."""
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -8,36 +8,38 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from shifts.generation import wall_clock
 from shifts.models import Assignment, AssignmentStatus, Line, RotaChange, Shift, ShiftPattern
-from tests.factories import MemberFactory
-from tests.shifts.factories import make_line, make_pattern, put_on
+from tests.factories import (
+    AssignmentFactory,
+    CourseFactory,
+    LineFactory,
+    MemberFactory,
+    ShiftFactory,
+    ShiftPatternFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _url(organisation, name, **kwargs):
-    return reverse(f"shifts:{name}", kwargs={"shelter": organisation.slug, **kwargs})
+    return reverse(f"shifts:{name}", kwargs={"organisation": organisation.slug, **kwargs})
 
 
 def _shift(line, day: date, hour=20, hours=3, **extra):
-    starts_at = wall_clock(day, time(hour), line.organisation.zone)
-    fields = {"min_volunteers": line.min_volunteers, "max_volunteers": line.max_volunteers}
-    fields.update(extra)
-    return Shift.objects.create(line=line, starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), **fields)
+    return ShiftFactory(line=line, local_start=datetime.combine(day, time(hour)), hours=hours, **extra)
 
 
 def _soon(days=3):
     return timezone.localdate() + timedelta(days=days)
 
 
-def test_manadsvyn_visar_bemanning_med_text_och_namn(organisation, coordinator_client):
-    line = make_line(organisation, name="Jourtelefon", min_volunteers=2, max_volunteers=2)
+def test_month_view_shows_staffing_in_words_and_names(organisation, coordinator_client):
+    line = LineFactory(organisation=organisation, name="Jourtelefon", min_volunteers=2, max_volunteers=2)
     under = _shift(line, _soon())
     full = _shift(line, _soon(), hour=10)
-    put_on(under, MemberFactory(organisation=organisation, first_name="Lena"))
-    put_on(full, MemberFactory(organisation=organisation, first_name="Karin"))
-    put_on(full, MemberFactory(organisation=organisation, first_name="Eva"))
+    AssignmentFactory(shift=under, member=MemberFactory(organisation=organisation, first_name="Lena"))
+    AssignmentFactory(shift=full, member=MemberFactory(organisation=organisation, first_name="Karin"))
+    AssignmentFactory(shift=full, member=MemberFactory(organisation=organisation, first_name="Eva"))
     month = f"{_soon():%Y-%m}"
     response = coordinator_client.get(_url(organisation, "rota_month") + f"?month={month}")
     page = response.content.decode()
@@ -48,9 +50,9 @@ def test_manadsvyn_visar_bemanning_med_text_och_namn(organisation, coordinator_c
     assert "Lena" in page and "Karin" in page
 
 
-def test_manadsvyn_per_linje_visar_bara_den_linjen(organisation, coordinator_client):
-    phone = make_line(organisation, name="Jourtelefon")
-    chat = make_line(organisation, name="Chatten")
+def test_month_view_of_one_line_shows_only_that_line(organisation, coordinator_client):
+    phone = LineFactory(organisation=organisation, name="Jourtelefon")
+    chat = LineFactory(organisation=organisation, name="Chatten")
     _shift(phone, _soon())
     _shift(chat, _soon())
     url = _url(organisation, "rota_month") + f"?month={_soon():%Y-%m}&line={phone.pk}"
@@ -66,8 +68,8 @@ def _month_queries(client, organisation, month):
     return len(queries)
 
 
-def test_manadsvyn_har_konstant_antal_fragor(organisation, coordinator_client):
-    lines = [make_line(organisation, name=f"Linje {n}", max_volunteers=3) for n in range(3)]
+def test_month_view_has_a_constant_query_count(organisation, coordinator_client):
+    lines = [LineFactory(organisation=organisation, name=f"Linje {n}", max_volunteers=3) for n in range(3)]
     volunteers = [MemberFactory(organisation=organisation) for _ in range(6)]
     first = timezone.localdate().replace(day=1) + timedelta(days=40)
     first = first.replace(day=1)
@@ -76,19 +78,19 @@ def test_manadsvyn_har_konstant_antal_fragor(organisation, coordinator_client):
         for n in range(days):
             for line in lines:
                 shift = _shift(line, first + timedelta(days=n), hour=hour)
-                put_on(shift, volunteers[n % 6])
-                put_on(shift, volunteers[(n + 1) % 6])
+                AssignmentFactory(shift=shift, member=volunteers[n % 6])
+                AssignmentFactory(shift=shift, member=volunteers[(n + 1) % 6])
 
-    add_shifts(28, 8)  # 84 pass
+    add_shifts(28, 8)  # 84 shifts
     small = _month_queries(coordinator_client, organisation, f"{first:%Y-%m}")
-    add_shifts(28, 14)  # 168 pass
+    add_shifts(28, 14)  # 168 shifts
     large = _month_queries(coordinator_client, organisation, f"{first:%Y-%m}")
     assert Shift.objects.count() == 168
     assert small == large
 
 
-def test_veckovyn_visar_veckans_pass(organisation, coordinator_client):
-    line = make_line(organisation, name="Chatten")
+def test_week_view_shows_the_weeks_shifts(organisation, coordinator_client):
+    line = LineFactory(organisation=organisation, name="Chatten")
     day = _soon(2)
     _shift(line, day)
     _shift(line, day + timedelta(days=14))
@@ -99,12 +101,12 @@ def test_veckovyn_visar_veckans_pass(organisation, coordinator_client):
     assert "0 av 2" in page and "Underbemannat" in page
 
 
-def test_underbemannade_pass_de_narmaste_veckorna(organisation, coordinator_client):
-    line = make_line(organisation, name="Jourtelefon", min_volunteers=1, max_volunteers=2)
+def test_understaffed_shifts_in_the_coming_weeks(organisation, coordinator_client):
+    line = LineFactory(organisation=organisation, name="Jourtelefon", min_volunteers=1, max_volunteers=2)
     near = _shift(line, _soon(5))
     far = _shift(line, _soon(40))
     staffed = _shift(line, _soon(6))
-    put_on(staffed, MemberFactory(organisation=organisation))
+    AssignmentFactory(shift=staffed, member=MemberFactory(organisation=organisation))
     page = coordinator_client.get(_url(organisation, "rota_gaps")).content.decode()
     assert _url(organisation, "rota_shift", pk=near.pk) in page
     assert _url(organisation, "rota_shift", pk=far.pk) not in page
@@ -114,10 +116,10 @@ def test_underbemannade_pass_de_narmaste_veckorna(organisation, coordinator_clie
     assert "de närmaste 8 veckorna" in page
 
 
-def test_passets_sida_visar_vem_som_ar_pa_passet_och_vantelistan(organisation, coordinator_client):
-    line = make_line(organisation)
+def test_shift_page_shows_who_is_on_the_shift_and_the_waiting_list(organisation, coordinator_client):
+    line = LineFactory(organisation=organisation)
     shift = _shift(line, _soon())
-    put_on(shift, MemberFactory(organisation=organisation, first_name="Lena", last_name="Berg"))
+    AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation, first_name="Lena", last_name="Berg"))
     waiting = MemberFactory(organisation=organisation, first_name="Fatima", last_name="Ali")
     shift.waiting_list.create(member=waiting, created_at=timezone.now())
     page = coordinator_client.get(_url(organisation, "rota_shift", pk=shift.pk)).content.decode()
@@ -126,8 +128,8 @@ def test_passets_sida_visar_vem_som_ar_pa_passet_och_vantelistan(organisation, c
     assert "Väntelista" in page
 
 
-def test_tilldela_skapar_en_opublicerad_andring(organisation, coordinator_client):
-    line = make_line(organisation)
+def test_assigning_makes_an_unpublished_change(organisation, coordinator_client):
+    line = LineFactory(organisation=organisation)
     shift = _shift(line, _soon())
     volunteer = MemberFactory(organisation=organisation, first_name="Eva")
     response = coordinator_client.post(_url(organisation, "rota_assign", pk=shift.pk), {"member": volunteer.pk})
@@ -136,10 +138,10 @@ def test_tilldela_skapar_en_opublicerad_andring(organisation, coordinator_client
     assert RotaChange.objects.filter(member=volunteer, kind="added", published_at=None).count() == 1
 
 
-def test_nekad_tilldelning_visar_skalen_och_tilldela_anda_kraver_skal(organisation, coordinator_client):
-    line = make_line(organisation, min_volunteers=1, max_volunteers=1)
+def test_refused_assignment_shows_the_reasons_and_assign_anyway_needs_a_reason(organisation, coordinator_client):
+    line = LineFactory(organisation=organisation, min_volunteers=1, max_volunteers=1)
     shift = _shift(line, _soon())
-    put_on(shift, MemberFactory(organisation=organisation))
+    AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation))
     volunteer = MemberFactory(organisation=organisation, first_name="Eva")
     url = _url(organisation, "rota_assign", pk=shift.pk)
     response = coordinator_client.post(url, {"member": volunteer.pk})
@@ -157,11 +159,11 @@ def test_nekad_tilldelning_visar_skalen_och_tilldela_anda_kraver_skal(organisati
     assert "Extra stöd ikväll" in assignment.override_reason
 
 
-def test_ta_bort_fran_passet(organisation, coordinator_client):
-    line = make_line(organisation)
+def test_remove_from_the_shift(organisation, coordinator_client):
+    line = LineFactory(organisation=organisation)
     shift = _shift(line, _soon(1))
     volunteer = MemberFactory(organisation=organisation)
-    assignment = put_on(shift, volunteer)
+    assignment = AssignmentFactory(shift=shift, member=volunteer)
     response = coordinator_client.post(_url(organisation, "rota_remove", pk=assignment.pk))
     assert response.status_code == 302
     assignment.refresh_from_db()
@@ -169,8 +171,8 @@ def test_ta_bort_fran_passet(organisation, coordinator_client):
     assert RotaChange.objects.filter(member=volunteer, kind="removed").count() == 1
 
 
-def test_tilldela_och_ta_bort_tar_ut_varandra(organisation, coordinator_client):
-    line = make_line(organisation)
+def test_assign_and_remove_cancel_each_other_out(organisation, coordinator_client):
+    line = LineFactory(organisation=organisation)
     shift = _shift(line, _soon())
     volunteer = MemberFactory(organisation=organisation)
     coordinator_client.post(_url(organisation, "rota_assign", pk=shift.pk), {"member": volunteer.pk})
@@ -179,10 +181,10 @@ def test_tilldela_och_ta_bort_tar_ut_varandra(organisation, coordinator_client):
     assert not RotaChange.objects.exists()
 
 
-def test_stall_in_pass_efter_bekraftelse(organisation, coordinator_client):
-    line = make_line(organisation)
+def test_cancel_a_shift_after_confirmation(organisation, coordinator_client):
+    line = LineFactory(organisation=organisation)
     shift = _shift(line, _soon())
-    put_on(shift, MemberFactory(organisation=organisation))
+    AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation))
     url = _url(organisation, "rota_cancel", pk=shift.pk)
     page = coordinator_client.get(url).content.decode()
     assert "Ja, ställ in passet" in page
@@ -193,11 +195,9 @@ def test_stall_in_pass_efter_bekraftelse(organisation, coordinator_client):
     assert shift.cancelled_at is not None
 
 
-def test_skapa_linje_med_kurser_fran_egen_jour(organisation, other_organisation, coordinator_client):
-    from trainings.models import Course
-
-    own = Course.objects.create(organisation=organisation, name="Testkurs för linjen")
-    foreign = Course.objects.create(organisation=other_organisation, name="Främmande kurs")
+def test_create_a_line_with_courses_of_her_own_shelter(organisation, other_organisation, coordinator_client):
+    own = CourseFactory(organisation=organisation, name="Testkurs för linjen")
+    foreign = CourseFactory(organisation=other_organisation, name="Främmande kurs")
     data = {
         "name": "Chatt",
         "kind": "chat",
@@ -221,7 +221,7 @@ def test_skapa_linje_med_kurser_fran_egen_jour(organisation, other_organisation,
     assert not Line.objects.filter(name="Annan").exists()
 
 
-def test_linje_med_min_over_max_nekas(organisation, coordinator_client):
+def test_a_line_with_min_over_max_is_refused(organisation, coordinator_client):
     data = {"name": "Fel", "kind": "phone", "colour": 1, "min_volunteers": 3, "max_volunteers": 2}
     data.update(experienced_after_shifts=10, required_shadow_shifts=0)
     response = coordinator_client.post(_url(organisation, "line_create"), data)
@@ -230,8 +230,8 @@ def test_linje_med_min_over_max_nekas(organisation, coordinator_client):
     assert not Line.objects.filter(name="Fel").exists()
 
 
-def test_monster_skapas_och_pass_genereras_idempotent(organisation, coordinator_client):
-    line = make_line(organisation, name="Jourtelefon")
+def test_a_pattern_is_created_and_generates_shifts_idempotently(organisation, coordinator_client):
+    line = LineFactory(organisation=organisation, name="Jourtelefon")
     start = _soon(1)
     data = {
         "weekdays": ["0", "1", "2", "3", "4", "5", "6"],
@@ -253,15 +253,15 @@ def test_monster_skapas_och_pass_genereras_idempotent(organisation, coordinator_
     assert Shift.objects.filter(pattern=pattern).count() == 7
 
 
-def test_andrat_monster_rapporterar_pass_som_lamnades(organisation, coordinator_client):
-    line = make_line(organisation)
+def test_a_changed_pattern_reports_the_shifts_left_as_they_were(organisation, coordinator_client):
+    line = LineFactory(organisation=organisation)
     start = _soon(1)
-    pattern = make_pattern(line, anchor_date=start, valid_from=start)
+    pattern = ShiftPatternFactory(line=line, anchor_date=start, valid_from=start)
     from shifts.generation import shifts_generate
 
     shifts_generate(pattern=pattern, start=start, end=start + timedelta(days=3))
     taken = Shift.objects.filter(pattern=pattern).order_by("starts_at").first()
-    put_on(taken, MemberFactory(organisation=organisation))
+    AssignmentFactory(shift=taken, member=MemberFactory(organisation=organisation))
     data = {
         "weekdays": ["0", "1", "2", "3", "4", "5", "6"],
         "start_time": "19:00",
@@ -279,8 +279,8 @@ def test_andrat_monster_rapporterar_pass_som_lamnades(organisation, coordinator_
     assert {s.starts_at.astimezone(organisation.zone).hour for s in moved} == {19}
 
 
-def test_engangspass_skapas(organisation, coordinator_client):
-    line = make_line(organisation, name="Sommarchatt")
+def test_a_one_off_shift_is_created(organisation, coordinator_client):
+    line = LineFactory(organisation=organisation, name="Sommarchatt")
     day = _soon(10)
     data = {
         "line": line.pk,
@@ -298,35 +298,35 @@ def test_engangspass_skapas(organisation, coordinator_client):
     assert shift.ends_at - shift.starts_at == timedelta(hours=3)
 
 
-def test_annan_jours_pass_ar_osynligt(organisation, other_organisation, coordinator_client):
-    foreign = _shift(make_line(other_organisation, name="Främmande"), _soon())
+def test_another_shelters_shift_is_invisible(organisation, other_organisation, coordinator_client):
+    foreign = _shift(LineFactory(organisation=other_organisation, name="Främmande"), _soon())
     assert coordinator_client.get(_url(organisation, "rota_shift", pk=foreign.pk)).status_code == 404
     volunteer = MemberFactory(organisation=organisation)
     response = coordinator_client.post(_url(organisation, "rota_assign", pk=foreign.pk), {"member": volunteer.pk})
     assert response.status_code == 404
 
 
-def test_manadsvyn_pa_engelska(organisation, coordinator, client):
+def test_month_view_in_english(organisation, coordinator, client):
     from tests.conftest import log_in
 
     coordinator.language = "en"
     coordinator.save()
     log_in(client, coordinator)
     client.cookies["django_language"] = "en"
-    line = make_line(organisation, name="Phone line", min_volunteers=2)
+    line = LineFactory(organisation=organisation, name="Phone line", min_volunteers=2)
     _shift(line, _soon())
     page = client.get(_url(organisation, "rota_month") + f"?month={_soon():%Y-%m}").content.decode()
     assert "0 of 2" in page and "Under-staffed" in page
     assert "Publish" in page
 
 
-def test_menyn_visar_schema_for_samordnare_men_inte_for_ideella(organisation, coordinator, volunteer):
+def test_the_menu_shows_the_rota_to_coordinators_not_to_volunteers(organisation, coordinator, volunteer):
     from django.test import Client
 
     from tests.conftest import log_in
 
     rota = _url(organisation, "rota_month")
-    portal = reverse("members:portal", kwargs={"shelter": organisation.slug})
+    portal = reverse("members:portal", kwargs={"organisation": organisation.slug})
     page = log_in(Client(), coordinator).get(portal).content.decode()
     assert f'href="{rota}"' in page and ">Schema<" in page
     assert f'href="{rota}"' not in log_in(Client(), volunteer).get(portal).content.decode()

@@ -11,9 +11,8 @@ from members.models import MemberStatus, PledgeText
 from shifts import rules
 from shifts.models import AssignmentStatus, Shift
 from shifts.rules import Code, SignupFacts
-from tests.factories import MemberFactory
-from tests.shifts.factories import NOW, make_line, make_shift, past_shifts, put_on
-from trainings.models import Course
+from tests.factories import NOW, AssignmentFactory, CourseFactory, LineFactory, MemberFactory, ShiftFactory
+from tests.shifts.scenarios import past_shifts
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +28,12 @@ def found(rule, shift, member, **kwargs) -> list[Code]:
 
 @pytest.fixture
 def line(organisation):
-    return make_line(organisation, max_volunteers=2, experienced_after_shifts=2)
+    return LineFactory(organisation=organisation, max_volunteers=2, experienced_after_shifts=2)
 
 
 @pytest.fixture
 def shift(line):
-    return make_shift(line)
+    return ShiftFactory(line=line)
 
 
 # -- one test per rule ------------------------------------------------------------------------------
@@ -56,12 +55,12 @@ def test_membership_active(shift, volunteer):
 
 
 def test_not_cancelled(line, volunteer):
-    assert found(rules.not_cancelled, make_shift(line, cancelled_at=NOW), volunteer) == [Code.CANCELLED]
-    assert found(rules.not_cancelled, make_shift(line), volunteer) == []
+    assert found(rules.not_cancelled, ShiftFactory(line=line, cancelled_at=NOW), volunteer) == [Code.CANCELLED]
+    assert found(rules.not_cancelled, ShiftFactory(line=line), volunteer) == []
 
 
 def test_not_started(line, volunteer):
-    shift = make_shift(line, starts_at=NOW)
+    shift = ShiftFactory(line=line, starts_at=NOW)
     assert found(rules.not_started, shift, volunteer) == [Code.STARTED]
     assert found(rules.not_started, shift, volunteer, now=NOW - timedelta(seconds=1)) == []
 
@@ -70,30 +69,40 @@ def test_inside_signup_window(organisation, line, volunteer):
     organisation.signup_window_days = 14
     organisation.save()
     assert found(
-        rules.inside_signup_window, make_shift(line, starts_at=NOW + timedelta(days=14, minutes=1)), volunteer
+        rules.inside_signup_window, ShiftFactory(line=line, starts_at=NOW + timedelta(days=14, minutes=1)), volunteer
     ) == [Code.OUTSIDE_WINDOW]
-    assert found(rules.inside_signup_window, make_shift(line, starts_at=NOW + timedelta(days=14)), volunteer) == []
+    assert (
+        found(rules.inside_signup_window, ShiftFactory(line=line, starts_at=NOW + timedelta(days=14)), volunteer) == []
+    )
 
 
 def test_not_on_it_already(shift, volunteer):
     assert found(rules.not_on_it_already, shift, volunteer) == []
-    put_on(shift, volunteer, status=AssignmentStatus.SHADOW)
+    AssignmentFactory(shift=shift, member=volunteer, status=AssignmentStatus.SHADOW)
     assert found(rules.not_on_it_already, shift, volunteer) == [Code.ALREADY_ON]
 
 
 def test_no_overlap(organisation, line, volunteer):
-    shift = make_shift(line, starts_at=NOW + timedelta(days=2), hours=3)
+    shift = ShiftFactory(line=line, starts_at=NOW + timedelta(days=2), hours=3)
     assert found(rules.no_overlap, shift, volunteer) == []
-    put_on(make_shift(make_line(organisation), starts_at=shift.ends_at), volunteer)  # back to back
-    put_on(make_shift(make_line(organisation), starts_at=shift.starts_at, cancelled_at=NOW), volunteer)
+    AssignmentFactory(
+        shift=ShiftFactory(line=LineFactory(organisation=organisation), starts_at=shift.ends_at), member=volunteer
+    )  # back to back
+    AssignmentFactory(
+        shift=ShiftFactory(line=LineFactory(organisation=organisation), starts_at=shift.starts_at, cancelled_at=NOW),
+        member=volunteer,
+    )
     assert found(rules.no_overlap, shift, volunteer) == []
-    put_on(make_shift(make_line(organisation), starts_at=shift.starts_at + timedelta(hours=2)), volunteer)
+    AssignmentFactory(
+        shift=ShiftFactory(line=LineFactory(organisation=organisation), starts_at=shift.starts_at + timedelta(hours=2)),
+        member=volunteer,
+    )
     assert found(rules.no_overlap, shift, volunteer) == [Code.OVERLAP]
 
 
 def test_qualified(organisation, line, shift, volunteer):
     assert found(rules.qualified, shift, volunteer) == []
-    line.required_courses.add(Course.objects.create(organisation=organisation, name="Grundutbildning"))
+    line.required_courses.add(CourseFactory(organisation=organisation, name="Grundutbildning"))
     line.needs_pledge = True
     line.save()
     PledgeText.objects.create(organisation=organisation, version=1, text="Tystnadslöfte", published_at=NOW)
@@ -101,8 +110,8 @@ def test_qualified(organisation, line, shift, volunteer):
 
 
 def test_shadow_shifts_done(organisation, volunteer):
-    line = make_line(organisation, required_shadow_shifts=2)
-    shift = make_shift(line)
+    line = LineFactory(organisation=organisation, required_shadow_shifts=2)
+    shift = ShiftFactory(line=line)
     past_shifts(line, volunteer, 1, status=AssignmentStatus.SHADOW)
     assert found(rules.shadow_shifts_done, shift, volunteer) == [Code.SHADOW_SHIFTS]
     past_shifts(line, volunteer, 1, status=AssignmentStatus.SHADOW)
@@ -110,36 +119,38 @@ def test_shadow_shifts_done(organisation, volunteer):
 
 
 def test_place_free(organisation, shift, volunteer):
-    put_on(shift, MemberFactory(organisation=organisation))
-    put_on(shift, MemberFactory(organisation=organisation), status=AssignmentStatus.SHADOW)  # shadows do not count
+    AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation))
+    AssignmentFactory(
+        shift=shift, member=MemberFactory(organisation=organisation), status=AssignmentStatus.SHADOW
+    )  # shadows do not count
     assert found(rules.place_free, shift, volunteer) == []
-    put_on(shift, MemberFactory(organisation=organisation))
+    AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation))
     assert found(rules.place_free, shift, volunteer) == [Code.FULL]
 
 
 def test_last_place_for_experienced(organisation, volunteer):
-    line = make_line(organisation, needs_experienced=True, experienced_after_shifts=2, max_volunteers=2)
-    shift = make_shift(line)
+    line = LineFactory(organisation=organisation, needs_experienced=True, experienced_after_shifts=2, max_volunteers=2)
+    shift = ShiftFactory(line=line)
     assert found(rules.last_place_for_experienced, shift, volunteer) == []  # not the last place yet
     novice = MemberFactory(organisation=organisation)
-    put_on(shift, novice)
+    AssignmentFactory(shift=shift, member=novice)
     assert found(rules.last_place_for_experienced, shift, volunteer) == [Code.LAST_PLACE_FOR_EXPERIENCED]
     past_shifts(line, novice, 2)  # the one on it is experienced now
     assert found(rules.last_place_for_experienced, shift, volunteer) == []
-    other = make_shift(line, starts_at=NOW + timedelta(days=3))
-    put_on(other, MemberFactory(organisation=organisation))
+    other = ShiftFactory(line=line, starts_at=NOW + timedelta(days=3))
+    AssignmentFactory(shift=other, member=MemberFactory(organisation=organisation))
     past_shifts(line, volunteer, 2)  # she is experienced herself
     assert found(rules.last_place_for_experienced, other, volunteer) == []
 
 
 def test_experienced_to_sit_beside(organisation, line, shift, volunteer):
     novice, veteran = MemberFactory(organisation=organisation), MemberFactory(organisation=organisation)
-    put_on(shift, novice)
+    AssignmentFactory(shift=shift, member=novice)
     assert found(rules.experienced_to_sit_beside, shift, volunteer) == [Code.NO_EXPERIENCED_VOLUNTEER]
     past_shifts(line, veteran, 2)
-    put_on(shift, veteran)
+    AssignmentFactory(shift=shift, member=veteran)
     assert found(rules.experienced_to_sit_beside, shift, volunteer) == []
-    put_on(shift, MemberFactory(organisation=organisation), status=AssignmentStatus.SHADOW)
+    AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation), status=AssignmentStatus.SHADOW)
     assert found(rules.experienced_to_sit_beside, shift, volunteer) == [Code.NO_SHADOW_SEAT]
 
 
@@ -164,19 +175,21 @@ def test_outside_the_shelter_she_hears_only_that(shift, other_shelter_coordinato
 
 
 def test_full_is_said_only_when_nothing_else_stands_in_her_way(organisation, line, volunteer):
-    shift = make_shift(line, max_volunteers=1)
-    put_on(shift, MemberFactory(organisation=organisation))
+    shift = ShiftFactory(line=line, max_volunteers=1)
+    AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation))
     assert rules.codes(rules.signup_refusals(facts_for(shift, volunteer))) == [Code.FULL]
     assert rules.signup_refusals(facts_for(shift, volunteer), capacity=False) == []
-    put_on(make_shift(make_line(organisation), starts_at=shift.starts_at), volunteer)
+    AssignmentFactory(
+        shift=ShiftFactory(line=LineFactory(organisation=organisation), starts_at=shift.starts_at), member=volunteer
+    )
     assert rules.codes(rules.signup_refusals(facts_for(shift, volunteer))) == [Code.OVERLAP]
 
 
 def test_a_shadow_needs_no_training(organisation, line, shift, volunteer):
-    line.required_courses.add(Course.objects.create(organisation=organisation, name="Grundutbildning"))
+    line.required_courses.add(CourseFactory(organisation=organisation, name="Grundutbildning"))
     veteran = MemberFactory(organisation=organisation)
     past_shifts(line, veteran, 2)
-    put_on(shift, veteran)
+    AssignmentFactory(shift=shift, member=veteran)
     facts = facts_for(shift, volunteer)
     assert rules.codes(rules.signup_refusals(facts)) == [Code.NOT_QUALIFIED]
     assert rules.shadow_refusals(facts) == []
@@ -189,20 +202,28 @@ def test_messages_are_translated_sentences(shift, volunteer):
 
 
 def test_facts_for_many_shifts_take_a_fixed_number_of_queries(organisation, volunteer):
-    course = Course.objects.create(organisation=organisation, name="Grundutbildning")
+    course = CourseFactory(organisation=organisation, name="Grundutbildning")
     lines = [
-        make_line(organisation, name="Telefon", required_shadow_shifts=1),
-        make_line(organisation, name="Chatt", needs_experienced=True, needs_pledge=True, needs_record_check=True),
+        LineFactory(organisation=organisation, name="Telefon", required_shadow_shifts=1),
+        LineFactory(
+            organisation=organisation, name="Chatt", needs_experienced=True, needs_pledge=True, needs_record_check=True
+        ),
     ]
     lines[1].required_courses.add(course)
     others = [MemberFactory(organisation=organisation) for _ in range(3)]
 
     def seed(n):
         for i in range(n):
-            shift = make_shift(lines[i % 2], starts_at=datetime(2026, 3, 10, 17, tzinfo=UTC) + timedelta(hours=4 * i))
-            put_on(shift, others[i % 3], status=AssignmentStatus.SHADOW if i % 4 == 3 else AssignmentStatus.CONFIRMED)
+            shift = ShiftFactory(
+                line=lines[i % 2], starts_at=datetime(2026, 3, 10, 17, tzinfo=UTC) + timedelta(hours=4 * i)
+            )
+            AssignmentFactory(
+                shift=shift,
+                member=others[i % 3],
+                status=AssignmentStatus.SHADOW if i % 4 == 3 else AssignmentStatus.CONFIRMED,
+            )
             if i % 3 == 0:
-                put_on(shift, volunteer)
+                AssignmentFactory(shift=shift, member=volunteer)
             past_shifts(lines[i % 2], others[i % 3], 1)
 
     def count() -> int:

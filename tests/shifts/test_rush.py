@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from shifts.models import Assignment, AssignmentStatus
 from tests.concurrency import race, require_postgres
-from tests.factories import MemberFactory, OrganisationFactory
-from tests.shifts.factories import make_line, make_shift
+from tests.factories import LineFactory, MemberFactory, OrganisationFactory, ShiftFactory
 
 VOLUNTEERS = 8
 # What the shift card says when her action went through (the staffing badge is "badge-ok" too).
@@ -30,9 +29,9 @@ DONE = b'role="status"><span class="badge badge-ok">'
 def test_rush_for_a_new_months_first_shifts_fills_every_place_once_and_tells_each_volunteer_the_truth():
     require_postgres("the rush needs parallel connections and the shift's row lock")
     organisation = OrganisationFactory()
-    line = make_line(organisation, min_volunteers=1, max_volunteers=2)
+    line = LineFactory(organisation=organisation, min_volunteers=1, max_volunteers=2)
     first = timezone.now() + timedelta(days=5)
-    shifts = [make_shift(line, starts_at=first + timedelta(hours=4 * n), hours=3) for n in range(3)]
+    shifts = [ShiftFactory(line=line, starts_at=first + timedelta(hours=4 * n), hours=3) for n in range(3)]
     volunteers = MemberFactory.create_batch(VOLUNTEERS, organisation=organisation)
     clients = {}
     for volunteer in volunteers:
@@ -45,7 +44,7 @@ def test_rush_for_a_new_months_first_shifts_fills_every_place_once_and_tells_eac
         random.Random(volunteer.pk).shuffle(order)
         mine = []
         for shift in order:
-            url = reverse("shifts:portal_take", kwargs={"shelter": organisation.slug, "pk": shift.pk})
+            url = reverse("shifts:portal_take", kwargs={"organisation": organisation.slug, "pk": shift.pk})
             response = clients[volunteer.pk].post(url, HTTP_HX_REQUEST="true")
             assert response.status_code == 200
             if DONE in response.content:

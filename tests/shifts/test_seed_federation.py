@@ -24,16 +24,16 @@ def test_seeded_shelters_have_members_shifts_and_working_pages(client):
     out = StringIO()
     call_command("seed_federation", shelters=2, volunteers=4, database_name_check="off", stdout=out)
     assert "Seeded 2 shelters" in out.getvalue()
-    shelters = Organisation.objects.filter(slug__startswith="fed-")
-    assert shelters.count() == 2
-    first = shelters.order_by("slug").first()
+    organisations = Organisation.objects.filter(slug__startswith="fed-")
+    assert organisations.count() == 2
+    first = organisations.order_by("slug").first()
     assert Member.objects.filter(organisation=first, role=Role.VOLUNTEER).count() == 4
     assert Shift.objects.filter(line__organisation=first).exists()
     assert Assignment.objects.filter(shift__line__organisation=first).exists()
     # Each shelter's coordinator sees its own rota; the second run adds nothing.
     coordinator = Member.objects.filter(organisation=first, role=Role.COORDINATOR).first()
     log_in(client, coordinator)
-    assert client.get(reverse("shifts:rota_month", kwargs={"shelter": first.slug})).status_code == 200
+    assert client.get(reverse("shifts:rota_month", kwargs={"organisation": first.slug})).status_code == 200
     with pytest.raises(CommandError, match="already here"):
         call_command("seed_federation", shelters=2, volunteers=4, database_name_check="off")
-    assert shelters.count() == 2
+    assert organisations.count() == 2

@@ -16,9 +16,8 @@ from shifts.services import (
     swap_take,
     swap_withdraw,
 )
-from tests.factories import MemberFactory
-from tests.shifts.factories import NOW, make_line, make_shift, past_shifts, put_on
-from trainings.models import Course
+from tests.factories import NOW, AssignmentFactory, CourseFactory, LineFactory, MemberFactory, ShiftFactory
+from tests.shifts.scenarios import past_shifts
 
 pytestmark = pytest.mark.django_db
 
@@ -31,29 +30,29 @@ def _swedish():
 
 @pytest.fixture
 def line(organisation):
-    return make_line(organisation, experienced_after_shifts=2, max_volunteers=2)
+    return LineFactory(organisation=organisation, experienced_after_shifts=2, max_volunteers=2)
 
 
 def test_shadow_needs_an_experienced_volunteer_on_the_shift(organisation, line, volunteer):
-    shift = make_shift(line)
+    shift = ShiftFactory(line=line)
     novice = MemberFactory(organisation=organisation)
-    put_on(shift, novice)
+    AssignmentFactory(shift=shift, member=novice)
     with pytest.raises(SignupRefused) as refused:
         shadow_join(shift=shift, member=volunteer, now=NOW)
     assert refused.value.messages == ["Ett bisittningspass kräver en erfaren ideell på passet, och det finns ingen än."]
     veteran = MemberFactory(organisation=organisation)
     past_shifts(line, veteran, 2)
     assert Assignment.objects.completed_shifts(member=veteran, line=line, now=NOW) == line.experienced_after_shifts
-    put_on(shift, veteran)
+    AssignmentFactory(shift=shift, member=veteran)
     shadow = shadow_join(shift=shift, member=volunteer, now=NOW)
     assert shadow.status == AssignmentStatus.SHADOW
 
 
 def test_shadows_do_not_count_toward_staffing_and_one_per_experienced(organisation, line, volunteer):
-    shift = make_shift(line)
+    shift = ShiftFactory(line=line)
     veteran = MemberFactory(organisation=organisation)
     past_shifts(line, veteran, 2)
-    put_on(shift, veteran)
+    AssignmentFactory(shift=shift, member=veteran)
     shadow_join(shift=shift, member=volunteer, now=NOW)
     annotated = Shift.objects.with_staffing().get(pk=shift.pk)
     assert (annotated.confirmed_count, annotated.shadow_count, annotated.staffing) == (1, 1, "ok")
@@ -62,12 +61,14 @@ def test_shadows_do_not_count_toward_staffing_and_one_per_experienced(organisati
 
 
 def test_shadow_needs_no_training_but_the_other_rules_apply(organisation, line, volunteer):
-    line.required_courses.add(Course.objects.create(organisation=organisation, name="Grundutbildning X"))
-    shift = make_shift(line)
+    line.required_courses.add(CourseFactory(organisation=organisation, name="Grundutbildning X"))
+    shift = ShiftFactory(line=line)
     veteran = MemberFactory(organisation=organisation)
     past_shifts(line, veteran, 2)
-    put_on(shift, veteran)
-    put_on(make_shift(make_line(organisation), starts_at=shift.starts_at), volunteer)
+    AssignmentFactory(shift=shift, member=veteran)
+    AssignmentFactory(
+        shift=ShiftFactory(line=LineFactory(organisation=organisation), starts_at=shift.starts_at), member=volunteer
+    )
     with pytest.raises(SignupRefused) as refused:
         shadow_join(shift=shift, member=volunteer, now=NOW)
     assert refused.value.messages == ["Du har redan ett pass vid den tiden."]
@@ -77,18 +78,18 @@ def test_shadow_needs_no_training_but_the_other_rules_apply(organisation, line, 
 
 def test_completed_shadow_shifts_are_counted(line, volunteer):
     past_shifts(line, volunteer, 3, status=AssignmentStatus.SHADOW)
-    future = make_shift(line)
-    put_on(future, volunteer, status=AssignmentStatus.SHADOW)
-    cancelled = make_shift(line, starts_at=NOW - timedelta(days=3), cancelled_at=NOW - timedelta(days=4))
-    put_on(cancelled, volunteer, status=AssignmentStatus.SHADOW)
+    future = ShiftFactory(line=line)
+    AssignmentFactory(shift=future, member=volunteer, status=AssignmentStatus.SHADOW)
+    cancelled = ShiftFactory(line=line, starts_at=NOW - timedelta(days=3), cancelled_at=NOW - timedelta(days=4))
+    AssignmentFactory(shift=cancelled, member=volunteer, status=AssignmentStatus.SHADOW)
     assert Assignment.objects.completed_shadow_shifts(member=volunteer, line=line, now=NOW) == 3
 
 
 @pytest.fixture
 def offered(organisation, line, volunteer):
-    shift = make_shift(line)
-    mine = put_on(shift, volunteer)
-    put_on(shift, MemberFactory(organisation=organisation))  # the shift is full
+    shift = ShiftFactory(line=line)
+    mine = AssignmentFactory(shift=shift, member=volunteer)
+    AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation))  # the shift is full
     return swap_offer(assignment=mine, by=volunteer, now=NOW)
 
 
@@ -110,7 +111,10 @@ def test_swap_hands_the_place_over_atomically(organisation, offered, volunteer):
 
 def test_a_taker_who_became_ineligible_is_refused_and_nothing_changes(organisation, offered):
     taker = MemberFactory(organisation=organisation)
-    put_on(make_shift(make_line(organisation), starts_at=offered.assignment.shift.starts_at), taker)
+    AssignmentFactory(
+        shift=ShiftFactory(line=LineFactory(organisation=organisation), starts_at=offered.assignment.shift.starts_at),
+        member=taker,
+    )
     with pytest.raises(SignupRefused) as refused:
         swap_take(offer=offered, member=taker, now=NOW)
     assert refused.value.messages == ["Du har redan ett pass vid den tiden."]
@@ -136,9 +140,12 @@ def test_open_offers_for_shows_qualified_colleagues_only(organisation, line, off
     assert open_offers_for(colleague, now=NOW) == [offered]
     assert open_offers_for(volunteer, now=NOW) == []  # her own
     busy = MemberFactory(organisation=organisation)
-    put_on(make_shift(make_line(organisation), starts_at=offered.assignment.shift.starts_at), busy)
+    AssignmentFactory(
+        shift=ShiftFactory(line=LineFactory(organisation=organisation), starts_at=offered.assignment.shift.starts_at),
+        member=busy,
+    )
     assert open_offers_for(busy, now=NOW) == []
-    line.required_courses.add(Course.objects.create(organisation=organisation, name="Telefonkurs"))
+    line.required_courses.add(CourseFactory(organisation=organisation, name="Telefonkurs"))
     assert open_offers_for(colleague, now=NOW) == []
     assert open_offers_for(MemberFactory(), now=NOW) == []  # another shelter
     assert list(SwapOffer.objects.for_organisation(organisation).open(NOW)) == [offered]
@@ -152,23 +159,22 @@ def test_withdrawn_or_started_offers_are_not_open(organisation, offered, volunte
 
 
 def test_swap_taken_notice_is_discreet(organisation, offered, volunteer):
-    from shifts.notices import render_swap_taken
+    from shifts.notices import SwapTaken
 
     swap_take(offer=offered, member=MemberFactory(organisation=organisation, first_name="Tova"), now=NOW)
-    message = render_swap_taken(Notice.objects.get(kind="swap_taken"))
+    message = SwapTaken().render(Notice.objects.get(kind="swap_taken"))
     assert message.subject == "Jourplan: ditt pass har tagits över"
     assert "Tova" not in message.text and organisation.name not in message.text
 
 
 def test_a_promotion_notice_is_dropped_when_she_has_left_the_shift_again(organisation, line, volunteer):
-    from notices.outbox import DropNotice
-    from shifts.notices import render_waiting_list_promoted
+    from shifts.notices import WaitingListPromoted
     from shifts.services import assignment_release, waiting_list_join
 
-    shift = make_shift(line, max_volunteers=1)
-    first = put_on(shift, MemberFactory(organisation=organisation))
+    shift = ShiftFactory(line=line, max_volunteers=1)
+    first = AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation))
     waiting_list_join(shift=shift, member=volunteer, now=NOW)
     (promoted,) = assignment_release(assignment=first, by=first.member, now=NOW)
     assignment_release(assignment=promoted, by=volunteer, now=NOW)
-    with pytest.raises(DropNotice):
-        render_waiting_list_promoted(Notice.objects.get(kind="waiting_list_promoted"))
+    notice = Notice.objects.get(kind="waiting_list_promoted")
+    assert WaitingListPromoted().is_obsolete(notice) == "She is no longer on the shift."

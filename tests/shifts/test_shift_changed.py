@@ -10,11 +10,9 @@ from notices.models import Notice, NoticeStatus
 from notices.tasks import dispatch_due_notices
 from shifts.changes import shift_change
 from shifts.models import AssignmentStatus
-from shifts.reminders import plan_shift_reminders
+from shifts.notices import ShiftReminder
 from shifts.services import assignment_release
-from tests.factories import MemberFactory
-
-from .factories import NOW, make_line, make_shift, put_on
+from tests.factories import NOW, AssignmentFactory, LineFactory, MemberFactory, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +32,12 @@ def changed_mails():
 
 @pytest.fixture
 def line(organisation):
-    return make_line(organisation, name="Chatt", max_volunteers=3)
+    return LineFactory(organisation=organisation, name="Chatt", max_volunteers=3)
 
 
 @pytest.fixture
 def shift(line):
-    return make_shift(line, starts_at=OLD_START, hours=3)
+    return ShiftFactory(line=line, starts_at=OLD_START, hours=3)
 
 
 def move(shift, coordinator, start=NEW_START):
@@ -50,9 +48,9 @@ def test_one_notice_per_volunteer_on_it_with_old_and_new_time(shift, coordinator
     confirmed = MemberFactory(organisation=organisation, language="sv")
     shadow = MemberFactory(organisation=organisation, language="en")
     released = MemberFactory(organisation=organisation)
-    put_on(shift, confirmed)
-    put_on(shift, shadow, status=AssignmentStatus.SHADOW)
-    put_on(shift, released, status=AssignmentStatus.RELEASED)
+    AssignmentFactory(shift=shift, member=confirmed)
+    AssignmentFactory(shift=shift, member=shadow, status=AssignmentStatus.SHADOW)
+    AssignmentFactory(shift=shift, member=released, status=AssignmentStatus.RELEASED)
 
     assert move(shift, coordinator) == 2
     shift.refresh_from_db()
@@ -76,15 +74,15 @@ def test_one_notice_per_volunteer_on_it_with_old_and_new_time(shift, coordinator
 
 
 def test_a_second_change_gets_its_own_notice(shift, coordinator, volunteer):
-    put_on(shift, volunteer)
+    AssignmentFactory(shift=shift, member=volunteer)
     assert move(shift, coordinator) == 1
     assert move(shift, coordinator, start=NEW_START + timedelta(days=1)) == 1
     assert Notice.objects.filter(kind="shift_changed", recipient=volunteer).count() == 2
 
 
 def test_a_line_change_is_told_too(shift, coordinator, volunteer, organisation):
-    put_on(shift, volunteer)
-    other = make_line(organisation, name="Jourtelefon")
+    AssignmentFactory(shift=shift, member=volunteer)
+    other = LineFactory(organisation=organisation, name="Jourtelefon")
     assert shift_change(shift=shift, by=coordinator, line=other, now=NOW) == 1
     tick(NOW)
     [message] = changed_mails()
@@ -92,13 +90,13 @@ def test_a_line_change_is_told_too(shift, coordinator, volunteer, organisation):
 
 
 def test_nothing_changed_no_notice(shift, coordinator, volunteer):
-    put_on(shift, volunteer)
+    AssignmentFactory(shift=shift, member=volunteer)
     assert shift_change(shift=shift, by=coordinator, starts_at=OLD_START, line=shift.line, now=NOW) == 0
     assert not Notice.objects.filter(kind="shift_changed").exists()
 
 
 def test_dropped_when_she_left_the_shift(shift, coordinator, volunteer):
-    assignment = put_on(shift, volunteer)
+    assignment = AssignmentFactory(shift=shift, member=volunteer)
     move(shift, coordinator)
     assignment_release(assignment=assignment, by=coordinator, now=NOW)
     tick(NOW)
@@ -107,10 +105,10 @@ def test_dropped_when_she_left_the_shift(shift, coordinator, volunteer):
 
 
 def test_a_moved_shift_gets_new_reminders(shift, coordinator, volunteer):
-    put_on(shift, volunteer)
+    AssignmentFactory(shift=shift, member=volunteer)
     # 2 h before the old start: the reminder is planned but not yet sent (the worker is down).
     with time_machine.travel(OLD_START - timedelta(hours=2), tick=False):
-        plan_shift_reminders(OLD_START - timedelta(hours=2))
+        ShiftReminder().plan(OLD_START - timedelta(hours=2))
     old = Notice.objects.get(kind="shift_reminder", variant__startswith="120:")
     move(shift, coordinator)
     tick(OLD_START - timedelta(hours=1))

@@ -6,20 +6,20 @@ import pytest
 from django.urls import reverse
 
 from notices.models import Notice
-from tests.shifts.factories import make_line, make_shift, put_on
+from tests.factories import AssignmentFactory, LineFactory, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def shift(organisation, volunteer):
-    shift = make_shift(make_line(organisation, name="Jourtelefon"))
-    put_on(shift, volunteer)
+    shift = ShiftFactory(line=LineFactory(organisation=organisation, name="Jourtelefon"))
+    AssignmentFactory(shift=shift, member=volunteer)
     return shift
 
 
 def _url(shift, name="shifts:shift_edit"):
-    return reverse(name, kwargs={"shelter": shift.line.organisation.slug, "pk": shift.pk})
+    return reverse(name, kwargs={"organisation": shift.line.organisation.slug, "pk": shift.pk})
 
 
 def test_the_form_shows_the_shift_in_the_shelters_time(coordinator_client, shift):
@@ -81,5 +81,7 @@ def test_another_shelters_shift_is_404(client, other_shelter_coordinator, shift)
     from tests.conftest import log_in
 
     log_in(client, other_shelter_coordinator)
-    url = reverse("shifts:shift_edit", kwargs={"shelter": other_shelter_coordinator.organisation.slug, "pk": shift.pk})
+    url = reverse(
+        "shifts:shift_edit", kwargs={"organisation": other_shelter_coordinator.organisation.slug, "pk": shift.pk}
+    )
     assert client.get(url).status_code == 404

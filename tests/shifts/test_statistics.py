@@ -16,9 +16,7 @@ from members.models import MemberStatus
 from shifts.models import AssignmentStatus
 from shifts.statistics import coverage_per_line, hours_per_volunteer
 from tests.conftest import log_in
-from tests.factories import MemberFactory
-
-from .factories import make_line, make_shift, put_on
+from tests.factories import AssignmentFactory, LineFactory, MemberFactory, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -32,20 +30,26 @@ def local(*args):
 
 @pytest.fixture
 def line(organisation):
-    return make_line(organisation, name="Telefon", min_volunteers=1, max_volunteers=2)
+    return LineFactory(organisation=organisation, name="Telefon", min_volunteers=1, max_volunteers=2)
 
 
 @pytest.fixture
 def year_of_shifts(organisation, line, volunteer):
-    put_on(make_shift(line, starts_at=local(2027, 1, 12, 20, 0)), volunteer)  # 3 h in January
+    AssignmentFactory(
+        shift=ShiftFactory(line=line, starts_at=local(2027, 1, 12, 20, 0)), member=volunteer
+    )  # 3 h in January
     # The spring-forward night 22:00–04:00 on the clock is 5 real hours.
-    night = make_shift(line, starts_at=local(2027, 3, 27, 22, 0), hours=5)
-    put_on(night, volunteer, status=AssignmentStatus.SHADOW)
-    make_shift(line, starts_at=local(2027, 2, 2, 20, 0))  # nobody came: unfilled
-    cancelled = make_shift(line, starts_at=local(2027, 2, 3, 20, 0), cancelled_at=NOW - timedelta(days=200))
-    put_on(cancelled, volunteer)
-    put_on(make_shift(line, starts_at=NOW + timedelta(days=3)), volunteer)  # not done yet
-    put_on(make_shift(line, starts_at=local(2026, 12, 30, 20, 0)), volunteer)  # last year
+    night = ShiftFactory(line=line, starts_at=local(2027, 3, 27, 22, 0), hours=5)
+    AssignmentFactory(shift=night, member=volunteer, status=AssignmentStatus.SHADOW)
+    ShiftFactory(line=line, starts_at=local(2027, 2, 2, 20, 0))  # nobody came: unfilled
+    cancelled = ShiftFactory(line=line, starts_at=local(2027, 2, 3, 20, 0), cancelled_at=NOW - timedelta(days=200))
+    AssignmentFactory(shift=cancelled, member=volunteer)
+    AssignmentFactory(
+        shift=ShiftFactory(line=line, starts_at=NOW + timedelta(days=3)), member=volunteer
+    )  # not done yet
+    AssignmentFactory(
+        shift=ShiftFactory(line=line, starts_at=local(2026, 12, 30, 20, 0)), member=volunteer
+    )  # last year
 
 
 def test_hours_are_real_time_and_only_completed_shifts_count(organisation, volunteer, year_of_shifts):
@@ -65,14 +69,16 @@ def test_coverage_and_unfilled_per_line(organisation, line, year_of_shifts):
 def test_page_in_swedish_with_the_gentle_inactive_list(client, organisation, line, volunteer, coordinator):
     organisation.inactive_after_days = 60
     organisation.save()
-    put_on(make_shift(line, starts_at=local(2027, 3, 2, 20, 0)), volunteer)  # over 60 days ago
+    AssignmentFactory(
+        shift=ShiftFactory(line=line, starts_at=local(2027, 3, 2, 20, 0)), member=volunteer
+    )  # over 60 days ago
     recent = MemberFactory(organisation=organisation, first_name="Nyligen")
-    put_on(make_shift(line, starts_at=NOW - timedelta(days=5)), recent)
+    AssignmentFactory(shift=ShiftFactory(line=line, starts_at=NOW - timedelta(days=5)), member=recent)
     never = MemberFactory(organisation=organisation, first_name="Aldrig")
     MemberFactory(organisation=organisation, first_name="Slutat", status=MemberStatus.LEFT)
     with time_machine.travel(NOW, tick=False):
         log_in(client, coordinator)
-        response = client.get(reverse("shifts:statistics", kwargs={"shelter": organisation.slug}))
+        response = client.get(reverse("shifts:statistics", kwargs={"organisation": organisation.slug}))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Statistik 2027" in html and "Bemanning per linje" in html
@@ -84,10 +90,12 @@ def test_page_in_swedish_with_the_gentle_inactive_list(client, organisation, lin
 
 def test_csv_export_neutralises_formulas(client, coordinator, organisation, line):
     sly = MemberFactory(organisation=organisation, first_name="=HYPERLINK(1)", last_name="")
-    put_on(make_shift(line, starts_at=local(2027, 1, 12, 20, 0)), sly)
+    AssignmentFactory(shift=ShiftFactory(line=line, starts_at=local(2027, 1, 12, 20, 0)), member=sly)
     with time_machine.travel(NOW, tick=False):
         log_in(client, coordinator)
-        response = client.get(reverse("shifts:statistics_csv", kwargs={"shelter": organisation.slug}) + "?year=2027")
+        response = client.get(
+            reverse("shifts:statistics_csv", kwargs={"organisation": organisation.slug}) + "?year=2027"
+        )
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Ideell", "År", "Månad", "Pass", "Timmar"]
@@ -104,10 +112,12 @@ def test_constant_query_count(client, coordinator, organisation, line, page):
     def measure(count):
         for i in range(count):
             member = MemberFactory(organisation=organisation)
-            put_on(make_shift(line, starts_at=NOW - timedelta(days=i + 1, hours=i % 7)), member)
-            make_shift(make_line(organisation), starts_at=NOW - timedelta(days=i + 1))
+            AssignmentFactory(
+                shift=ShiftFactory(line=line, starts_at=NOW - timedelta(days=i + 1, hours=i % 7)), member=member
+            )
+            ShiftFactory(line=LineFactory(organisation=organisation), starts_at=NOW - timedelta(days=i + 1))
         with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse(page, kwargs={"shelter": organisation.slug})).status_code == 200
+            assert client.get(reverse(page, kwargs={"organisation": organisation.slug})).status_code == 200
         return len(queries)
 
     assert measure(4) == measure(12)

@@ -9,10 +9,9 @@ from django.utils import translation
 from notices.models import Notice
 from notices.outbox import notice_send
 from shifts.models import Assignment, AssignmentStatus, WaitingListEntry
-from shifts.notices import render_waiting_list_promoted
+from shifts.notices import WaitingListPromoted
 from shifts.services import RotaError, assignment_release, waiting_list_join
-from tests.factories import MemberFactory
-from tests.shifts.factories import NOW, make_line, make_shift, put_on
+from tests.factories import NOW, AssignmentFactory, LineFactory, MemberFactory, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +24,15 @@ def _swedish():
 
 @pytest.fixture
 def full_shift(organisation):
-    line = make_line(organisation, max_volunteers=2)
+    line = LineFactory(organisation=organisation, max_volunteers=2)
     # Tuesday 10 March 2026, 20:00–23:00 in Stockholm.
-    shift = make_shift(line, starts_at=datetime(2026, 3, 10, 20, 0, tzinfo=organisation.zone).astimezone(UTC))
-    put_on(shift, MemberFactory(organisation=organisation))
+    shift = ShiftFactory(line=line, starts_at=datetime(2026, 3, 10, 20, 0, tzinfo=organisation.zone).astimezone(UTC))
+    AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation))
     return shift
 
 
 def test_release_frees_the_place_for_the_first_on_the_waiting_list(organisation, full_shift, volunteer):
-    mine = put_on(full_shift, volunteer)
+    mine = AssignmentFactory(shift=full_shift, member=volunteer)
     first, second = MemberFactory.create_batch(2, organisation=organisation)
     waiting_list_join(shift=full_shift, member=first, now=NOW)
     waiting_list_join(shift=full_shift, member=second, now=NOW + timedelta(minutes=1))
@@ -51,12 +50,14 @@ def test_release_frees_the_place_for_the_first_on_the_waiting_list(organisation,
 
 
 def test_promotion_skips_the_no_longer_eligible_and_keeps_their_place(organisation, full_shift, volunteer):
-    mine = put_on(full_shift, volunteer)
+    mine = AssignmentFactory(shift=full_shift, member=volunteer)
     busy, free = MemberFactory.create_batch(2, organisation=organisation)
     waiting_list_join(shift=full_shift, member=busy, now=NOW)
     waiting_list_join(shift=full_shift, member=free, now=NOW + timedelta(minutes=1))
     # Since joining the list, `busy` took another shift at the same time.
-    put_on(make_shift(make_line(organisation), starts_at=full_shift.starts_at), busy)
+    AssignmentFactory(
+        shift=ShiftFactory(line=LineFactory(organisation=organisation), starts_at=full_shift.starts_at), member=busy
+    )
 
     promoted = assignment_release(assignment=mine, by=volunteer, now=NOW)
 
@@ -65,25 +66,25 @@ def test_promotion_skips_the_no_longer_eligible_and_keeps_their_place(organisati
 
 
 def test_promotion_notice_is_discreet_and_in_her_language(organisation, full_shift, volunteer):
-    mine = put_on(full_shift, volunteer)
+    mine = AssignmentFactory(shift=full_shift, member=volunteer)
     first = MemberFactory(organisation=organisation, language="sv")
     waiting_list_join(shift=full_shift, member=first, now=NOW)
     assignment_release(assignment=mine, by=volunteer, now=NOW)
     notice = Notice.objects.get(kind="waiting_list_promoted")
-    message = render_waiting_list_promoted(notice)
+    message = WaitingListPromoted().render(notice)
     assert message.subject == "Jourplan: du har fått ett pass"
     assert "Pass tis 10 mars 20:00–23:00" in message.text
     assert organisation.name not in message.subject + message.text
     assert full_shift.line.name not in message.subject + message.text
     assert volunteer.first_name not in message.text
     with translation.override("en"):
-        english = render_waiting_list_promoted(notice)
+        english = WaitingListPromoted().render(notice)
     assert english.subject == "Jourplan: you have got a shift"
     assert "Shift Tue 10 March 20:00–23:00" in english.text
 
 
 def test_promotion_notice_is_sent_through_the_outbox(organisation, full_shift, volunteer, mailoutbox):
-    mine = put_on(full_shift, volunteer)
+    mine = AssignmentFactory(shift=full_shift, member=volunteer)
     first = MemberFactory(organisation=organisation)
     waiting_list_join(shift=full_shift, member=first, now=NOW)
     assignment_release(assignment=mine, by=volunteer, now=NOW)
@@ -93,15 +94,15 @@ def test_promotion_notice_is_sent_through_the_outbox(organisation, full_shift, v
 
 
 def test_a_shadow_leaving_frees_no_place(organisation, full_shift, volunteer):
-    shadow = put_on(full_shift, volunteer, status=AssignmentStatus.SHADOW)
+    shadow = AssignmentFactory(shift=full_shift, member=volunteer, status=AssignmentStatus.SHADOW)
     waiter = MemberFactory(organisation=organisation)
-    put_on(full_shift, MemberFactory(organisation=organisation))
+    AssignmentFactory(shift=full_shift, member=MemberFactory(organisation=organisation))
     waiting_list_join(shift=full_shift, member=waiter, now=NOW)
     assert assignment_release(assignment=shadow, by=volunteer, now=NOW) == []
 
 
 def test_release_after_the_deadline_is_refused_but_a_coordinator_may_remove(full_shift, volunteer, coordinator):
-    mine = put_on(full_shift, volunteer)
+    mine = AssignmentFactory(shift=full_shift, member=volunteer)
     late = full_shift.starts_at - timedelta(hours=47)
     with pytest.raises(RotaError) as refused:
         assignment_release(assignment=mine, by=volunteer, now=late)
@@ -119,10 +120,10 @@ def test_release_after_the_deadline_is_refused_but_a_coordinator_may_remove(full
 def test_release_deadline_counts_real_hours_over_the_spring_change(organisation, volunteer):
     """Monday 29 March 2027 20:00 CEST = 18:00 UTC. 48 real hours before is Saturday 27 March 19:00 CET
     (18:00 UTC), not 20:00 as a wall-clock subtraction would say: the night in between is an hour short."""
-    line = make_line(organisation)
-    shift = make_shift(line, starts_at=datetime(2027, 3, 29, 20, 0, tzinfo=organisation.zone).astimezone(UTC))
+    line = LineFactory(organisation=organisation)
+    shift = ShiftFactory(line=line, starts_at=datetime(2027, 3, 29, 20, 0, tzinfo=organisation.zone).astimezone(UTC))
     assert shift.starts_at == datetime(2027, 3, 29, 18, 0, tzinfo=UTC)
-    mine = put_on(shift, volunteer)
+    mine = AssignmentFactory(shift=shift, member=volunteer)
     at_1930_local = datetime(2027, 3, 27, 19, 30, tzinfo=organisation.zone)
     with pytest.raises(RotaError):
         assignment_release(assignment=mine, by=volunteer, now=at_1930_local)
@@ -134,9 +135,9 @@ def test_release_deadline_counts_real_hours_over_the_spring_change(organisation,
 
 def test_release_deadline_over_the_autumn_change(organisation, volunteer):
     """Monday 1 November 2027 20:00 CET = 19:00 UTC; 48 h before is Saturday 30 October 21:00 CEST."""
-    line = make_line(organisation)
-    shift = make_shift(line, starts_at=datetime(2027, 11, 1, 20, 0, tzinfo=organisation.zone).astimezone(UTC))
-    mine = put_on(shift, volunteer)
+    line = LineFactory(organisation=organisation)
+    shift = ShiftFactory(line=line, starts_at=datetime(2027, 11, 1, 20, 0, tzinfo=organisation.zone).astimezone(UTC))
+    mine = AssignmentFactory(shift=shift, member=volunteer)
     with pytest.raises(RotaError):
         assignment_release(assignment=mine, by=volunteer, now=datetime(2027, 10, 30, 21, 1, tzinfo=organisation.zone))
     assignment_release(assignment=mine, by=volunteer, now=datetime(2027, 10, 30, 21, 0, tzinfo=organisation.zone))
@@ -150,7 +151,7 @@ def test_a_volunteer_cannot_release_someone_else(organisation, full_shift, volun
 
 
 def test_releasing_twice_is_refused(full_shift, volunteer):
-    mine = put_on(full_shift, volunteer)
+    mine = AssignmentFactory(shift=full_shift, member=volunteer)
     assignment_release(assignment=mine, by=volunteer, now=NOW)
     with pytest.raises(RotaError):
         assignment_release(assignment=mine, by=volunteer, now=NOW)
@@ -159,7 +160,7 @@ def test_releasing_twice_is_refused(full_shift, volunteer):
 def test_signing_up_takes_her_off_the_waiting_list(organisation, full_shift, volunteer):
     from shifts.services import shift_sign_up
 
-    other = put_on(full_shift, MemberFactory(organisation=organisation))
+    other = AssignmentFactory(shift=full_shift, member=MemberFactory(organisation=organisation))
     waiting_list_join(shift=full_shift, member=volunteer, now=NOW)
     other.status = AssignmentStatus.RELEASED  # freed behind the service's back: no promotion ran
     other.save()
@@ -168,7 +169,7 @@ def test_signing_up_takes_her_off_the_waiting_list(organisation, full_shift, vol
 
 
 def test_no_promotion_once_the_shift_has_started(organisation, full_shift, volunteer, coordinator):
-    mine = put_on(full_shift, volunteer)
+    mine = AssignmentFactory(shift=full_shift, member=volunteer)
     waiter = MemberFactory(organisation=organisation)
     waiting_list_join(shift=full_shift, member=waiter, now=NOW)
     assert assignment_release(assignment=mine, by=coordinator, now=full_shift.starts_at + timedelta(minutes=5)) == []

@@ -3,14 +3,15 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from tests.access import LOGIN, NOT_FOUND, Rule, coordinator_page, volunteer_page
-from trainings.models import Course, TrainingRecord, TrainingSession
+from tests.factories import TrainingSessionFactory
+from trainings.models import Course, TrainingRecord
 
 
 def populate(world) -> None:
     """A course, an upcoming session and a record in the shelter (the catalogue comes with the shelter)."""
     world.course = Course.objects.filter(organisation=world.organisation).order_by("pk").first()
     starts = timezone.now() + timedelta(days=10)
-    world.session = TrainingSession.objects.create(
+    world.session = TrainingSessionFactory(
         course=world.course, starts_at=starts, ends_at=starts + timedelta(hours=2), place="digitalt", capacity=30
     )
     world.record = TrainingRecord(member=world.volunteer, course=world.course, completed_on=date(2026, 1, 10))

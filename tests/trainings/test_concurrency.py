@@ -7,8 +7,8 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.concurrency import race, require_postgres
-from tests.factories import MemberFactory, OrganisationFactory
-from trainings.models import Course, SessionSignup, TrainingSession
+from tests.factories import MemberFactory, OrganisationFactory, SessionSignupFactory, TrainingSessionFactory
+from trainings.models import Course, SessionSignup
 from trainings.services import TrainingRefused, session_sign_up
 
 THREADS = 8
@@ -22,10 +22,10 @@ def test_parallel_sign_ups_for_the_last_place_give_it_to_exactly_one():
     organisation = OrganisationFactory()
     chat = Course.objects.get(organisation=organisation, name="Chattutbildning")
     starts = timezone.now() + timedelta(days=3)
-    session = TrainingSession.objects.create(
+    session = TrainingSessionFactory(
         course=chat, starts_at=starts, ends_at=starts + timedelta(hours=2), place="digitalt", capacity=2
     )
-    SessionSignup.objects.create(session=session, member=MemberFactory(organisation=organisation))
+    SessionSignupFactory(session=session, member=MemberFactory(organisation=organisation))
     racers = MemberFactory.create_batch(THREADS, organisation=organisation)
 
     def take_seat(member):

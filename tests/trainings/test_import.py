@@ -9,7 +9,7 @@ from trainings.models import RecordSource, TrainingRecord
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("trainings:import", kwargs={"shelter": "testjouren"})
+URL = reverse("trainings:import", kwargs={"organisation": "testjouren"})
 
 
 def upload(client, text, encoding="utf-8"):

@@ -10,21 +10,18 @@ from django.utils import timezone
 
 from members.models import PledgeSignature, PledgeText, RecordCheck
 from tests.conftest import log_in
-from tests.factories import MemberFactory
-from tests.shifts.factories import make_line
+from tests.factories import CourseFactory, LineFactory, MemberFactory, TrainingRecordFactory
 from trainings.qualification import requirement_choices
-
-from .helpers import course, record
 
 pytestmark = pytest.mark.django_db
 
-MATRIX = reverse("trainings:matrix", kwargs={"shelter": "testjouren"})
-MINE = reverse("trainings:mine", kwargs={"shelter": "testjouren"})
+MATRIX = reverse("trainings:matrix", kwargs={"organisation": "testjouren"})
+MINE = reverse("trainings:mine", kwargs={"organisation": "testjouren"})
 
 
 def chat_line(organisation, **extra):
-    line = make_line(organisation, name="Chatt", **extra)
-    line.required_courses.add(course(organisation))
+    line = LineFactory(organisation=organisation, name="Chatt", **extra)
+    line.required_courses.add(CourseFactory(organisation=organisation, name="Chattutbildning"))
     return line
 
 
@@ -37,12 +34,12 @@ def sign_pledge(member):
 
 def test_the_registry_lists_the_shelters_active_lines(organisation, other_organisation):
     line = chat_line(organisation, needs_record_check=True)
-    make_line(organisation, name="Stängd", active=False)
-    make_line(other_organisation, name="Annan")
+    LineFactory(organisation=organisation, name="Stängd", active=False)
+    LineFactory(organisation=other_organisation, name="Annan")
     choices = requirement_choices(organisation)
     assert [(key, label) for key, label, _req in choices] == [(f"line-{line.pk}", "Chatt")]
     requirements = choices[0][2]
-    assert requirements.courses == [course(organisation).pk]
+    assert requirements.courses == [CourseFactory(organisation=organisation, name="Chattutbildning").pk]
     assert requirements.needs_record_check and not requirements.needs_pledge
 
 
@@ -52,7 +49,11 @@ def test_matrix_filtered_by_line_in_march(coordinator_client, organisation):
         MemberFactory(organisation=organisation, first_name=n) for n in ("Klar", "Utgar", "Olovad")
     )
     for member in (ok, lapsing, unpledged):
-        record(member, course(organisation), date(2026, 1, 1) if member is not lapsing else date(2025, 2, 1))
+        TrainingRecordFactory(
+            member=member,
+            course=CourseFactory(organisation=organisation, name="Chattutbildning"),
+            completed_on=date(2026, 1, 1) if member is not lapsing else date(2025, 2, 1),
+        )
     sign_pledge(ok)
     sign_pledge(lapsing)
     page = coordinator_client.get(MATRIX, {"line": f"line-{line.pk}", "on": "2027-03-01"}).content.decode()
@@ -63,7 +64,7 @@ def test_matrix_filtered_by_line_in_march(coordinator_client, organisation):
 
 
 def test_matrix_line_filter_with_record_check(coordinator_client, organisation):
-    line = make_line(organisation, name="Boende", needs_record_check=True)
+    line = LineFactory(organisation=organisation, name="Boende", needs_record_check=True)
     checked, unchecked = MemberFactory.create_batch(2, organisation=organisation)
     RecordCheck.objects.create(member=checked, seen_on=date(2026, 1, 10), valid_until=date(2027, 1, 10))
     page = coordinator_client.get(MATRIX, {"line": f"line-{line.pk}", "on": "2026-06-01"}).content.decode()
@@ -86,13 +87,21 @@ def _line_query_count(client, line):
 
 def test_the_line_filtered_matrix_has_a_constant_query_count(coordinator_client, organisation):
     line = chat_line(organisation, needs_pledge=True, needs_record_check=True)
-    make_line(organisation, name="Telefon")
+    LineFactory(organisation=organisation, name="Telefon")
     for member in MemberFactory.create_batch(3, organisation=organisation):
-        record(member, course(organisation), date(2026, 1, 1))
+        TrainingRecordFactory(
+            member=member,
+            course=CourseFactory(organisation=organisation, name="Chattutbildning"),
+            completed_on=date(2026, 1, 1),
+        )
         sign_pledge(member)
     small = _line_query_count(coordinator_client, line)
     for member in MemberFactory.create_batch(40, organisation=organisation):
-        record(member, course(organisation), date(2026, 1, 1))
+        TrainingRecordFactory(
+            member=member,
+            course=CourseFactory(organisation=organisation, name="Chattutbildning"),
+            completed_on=date(2026, 1, 1),
+        )
         sign_pledge(member)
         RecordCheck.objects.create(member=member, seen_on=date(2026, 1, 1), valid_until=date(2027, 1, 1))
     large = _line_query_count(coordinator_client, line)
@@ -101,14 +110,18 @@ def test_the_line_filtered_matrix_has_a_constant_query_count(coordinator_client,
 
 def test_my_trainings_says_which_lines_i_may_take_today(volunteer_client, volunteer, organisation):
     chat_line(organisation)
-    make_line(organisation, name="Telefon")
-    make_line(organisation, name="Boende", needs_pledge=True, needs_record_check=True)
+    LineFactory(organisation=organisation, name="Telefon")
+    LineFactory(organisation=organisation, name="Boende", needs_pledge=True, needs_record_check=True)
     page = volunteer_client.get(MINE).content.decode()
     assert "Linjer du får ta pass på i dag" in page
     assert "Chatt: Du behöver Chattutbildning" in page
     assert "Telefon: Du uppfyller linjens krav." in page
     assert "Boende: Du behöver skriva under tystnadslöftet" in page
-    record(volunteer, course(organisation), timezone.localdate() - timedelta(days=10))
+    TrainingRecordFactory(
+        member=volunteer,
+        course=CourseFactory(organisation=organisation, name="Chattutbildning"),
+        completed_on=timezone.localdate() - timedelta(days=10),
+    )
     page = volunteer_client.get(MINE).content.decode()
     assert "Chatt: Du uppfyller linjens krav." in page
 
@@ -116,7 +129,11 @@ def test_my_trainings_says_which_lines_i_may_take_today(volunteer_client, volunt
 def test_my_trainings_shows_an_expired_course_with_its_date(volunteer_client, volunteer, organisation):
     chat_line(organisation)
     today = timezone.localdate()
-    old = record(volunteer, course(organisation), today.replace(year=today.year - 3))
+    old = TrainingRecordFactory(
+        member=volunteer,
+        course=CourseFactory(organisation=organisation, name="Chattutbildning"),
+        completed_on=today.replace(year=today.year - 3),
+    )
     page = volunteer_client.get(MINE).content.decode()
     assert f"Chatt: Du behöver Chattutbildning (gick ut {old.expires_on.isoformat()})" in page
 
@@ -141,8 +158,17 @@ def test_my_trainings_has_a_constant_query_count(volunteer_client, volunteer, or
     chat_line(organisation, needs_pledge=True, needs_record_check=True)
     small = _mine_query_count(volunteer_client)
     for n in range(8):
-        line = make_line(organisation, name=f"Linje extra {n}", needs_pledge=True, needs_record_check=True)
-        line.required_courses.add(course(organisation), course(organisation, "Stödsamtal i telefon"))
-    record(volunteer, course(organisation), timezone.localdate() - timedelta(days=10))
+        line = LineFactory(
+            organisation=organisation, name=f"Linje extra {n}", needs_pledge=True, needs_record_check=True
+        )
+        line.required_courses.add(
+            CourseFactory(organisation=organisation, name="Chattutbildning"),
+            CourseFactory(organisation=organisation, name="Stödsamtal i telefon"),
+        )
+    TrainingRecordFactory(
+        member=volunteer,
+        course=CourseFactory(organisation=organisation, name="Chattutbildning"),
+        completed_on=timezone.localdate() - timedelta(days=10),
+    )
     large = _mine_query_count(volunteer_client)
     assert small == large, (small, large)

@@ -4,16 +4,21 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from notices.models import Notice
 from notices.outbox import notice_send
-from tests.factories import MemberFactory
-from trainings.tasks import plan_training_notices
-
-from .helpers import course, record
+from tests.factories import CourseFactory, MemberFactory, TrainingRecordFactory
+from trainings.notices import TrainingDigest, TrainingExpiring
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def plan_training_notices() -> int:
+    """What beat's scan asks of the two training kinds (notices.kinds.plan_due), at the travelled time."""
+    now = timezone.now()
+    return TrainingExpiring().plan(now) + TrainingDigest().plan(now)
 
 
 def _at(day):
@@ -21,7 +26,11 @@ def _at(day):
 
 
 def test_expiry_notices_60_and_14_days_before_and_never_twice(volunteer, coordinator):
-    record(volunteer, course(volunteer.organisation), date(2025, 6, 1))  # valid until 2027-06-01
+    TrainingRecordFactory(
+        member=volunteer,
+        course=CourseFactory(organisation=volunteer.organisation, name="Chattutbildning"),
+        completed_on=date(2025, 6, 1),
+    )  # valid until 2027-06-01
     with time_machine.travel(_at(date(2027, 3, 1)), tick=False):  # 92 days before: nothing yet
         plan_training_notices()
     assert not Notice.objects.filter(kind="training_expiring").exists()
@@ -40,7 +49,11 @@ def test_the_notice_is_discreet_and_in_the_members_language(organisation):
     swedish = MemberFactory(organisation=organisation, language="sv")
     english = MemberFactory(organisation=organisation, language="en")
     for member in (swedish, english):
-        record(member, course(organisation), date(2025, 6, 1))
+        TrainingRecordFactory(
+            member=member,
+            course=CourseFactory(organisation=organisation, name="Chattutbildning"),
+            completed_on=date(2025, 6, 1),
+        )
     with time_machine.travel(_at(date(2027, 5, 20)), tick=False):
         plan_training_notices()
         for notice in Notice.objects.filter(kind="training_expiring"):
@@ -54,17 +67,21 @@ def test_the_notice_is_discreet_and_in_the_members_language(organisation):
 
 
 def test_a_renewed_training_drops_the_warning(volunteer):
-    chat = course(volunteer.organisation)
-    record(volunteer, chat, date(2025, 6, 1))
+    chat = CourseFactory(organisation=volunteer.organisation, name="Chattutbildning")
+    TrainingRecordFactory(member=volunteer, course=chat, completed_on=date(2025, 6, 1))
     with time_machine.travel(_at(date(2027, 5, 20)), tick=False):
         plan_training_notices()
-        record(volunteer, chat, date(2027, 5, 19))
+        TrainingRecordFactory(member=volunteer, course=chat, completed_on=date(2027, 5, 19))
         notice = Notice.objects.get(kind="training_expiring")
         assert notice_send(notice_id=notice.pk) == "dropped"
 
 
 def test_weekly_digest_for_coordinators_once_per_week(volunteer, coordinator, admin_member):
-    record(volunteer, course(volunteer.organisation), date(2025, 6, 1))
+    TrainingRecordFactory(
+        member=volunteer,
+        course=CourseFactory(organisation=volunteer.organisation, name="Chattutbildning"),
+        completed_on=date(2025, 6, 1),
+    )
     with time_machine.travel(_at(date(2027, 5, 20)), tick=False):  # ISO week 2027-W20
         plan_training_notices()
         plan_training_notices()

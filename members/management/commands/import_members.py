@@ -10,20 +10,20 @@ from members import imports
 from members.models import Member, Role
 
 
-def acting_member(shelter: Organisation, email: str) -> Member:
+def acting_member(organisation: Organisation, email: str) -> Member:
     """The current coordinator or admin of the shelter with this e-mail address: the import acts as her."""
     staff = list(
-        Member.objects.for_organisation(shelter)
+        Member.objects.for_organisation(organisation)
         .current()
         .filter(email__iexact=email.strip(), role__in=[Role.COORDINATOR, Role.ADMIN])[:2]
     )
     if not staff:
         raise CommandError(
-            f"--by {email!r} is not a current coordinator or admin of {shelter.slug!r}; "
+            f"--by {email!r} is not a current coordinator or admin of {organisation.slug!r}; "
             "the import acts as her and follows her rank."
         )
     if len(staff) > 1:
-        raise CommandError(f"More than one coordinator or admin of {shelter.slug!r} has the address {email!r}.")
+        raise CommandError(f"More than one coordinator or admin of {organisation.slug!r} has the address {email!r}.")
     return staff[0]
 
 
@@ -32,7 +32,7 @@ class ImportCommand(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV (; or ,) or XLSX file")
-        parser.add_argument("--organisation", required=True, help="the shelter's slug")
+        parser.add_argument("--organisation", dest="organisation_slug", required=True, help="the shelter's slug")
         parser.add_argument(
             "--by",
             required=True,
@@ -41,11 +41,11 @@ class ImportCommand(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="show the preview, write nothing")
 
-    def handle(self, *args, file, organisation, by, dry_run, **options):
-        shelter = Organisation.objects.filter(slug=organisation).first()
-        if shelter is None:
-            raise CommandError(f"No shelter with the slug {organisation!r}.")
-        importer = acting_member(shelter, by)
+    def handle(self, *args, file, organisation_slug, by, dry_run, **options):
+        organisation = Organisation.objects.filter(slug=organisation_slug).first()
+        if organisation is None:
+            raise CommandError(f"No shelter with the slug {organisation_slug!r}.")
+        importer = acting_member(organisation, by)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
@@ -56,7 +56,7 @@ class ImportCommand(BaseCommand):
                 ).message
             )
         content = path.read_bytes()
-        preview = imports.import_preview(kind=self.kind, organisation=shelter, content=content, by=importer)
+        preview = imports.import_preview(kind=self.kind, organisation=organisation, content=content, by=importer)
         for line in preview.lines():
             self.stdout.write(line)
         if preview.has_errors:
@@ -66,7 +66,7 @@ class ImportCommand(BaseCommand):
             self.stdout.write(f"Dry run: {preview.summary()} Nothing was written.")
             return
         try:
-            preview = imports.import_confirm(kind=self.kind, organisation=shelter, content=content, by=importer)
+            preview = imports.import_confirm(kind=self.kind, organisation=organisation, content=content, by=importer)
         except imports.ImportRefused as refused:
             raise CommandError(refused.message, returncode=1) from None
         self.stdout.write(self.style.SUCCESS(f"Imported: {preview.summary()}"))

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from core.errors import JourplanError
 from members.access import volunteer_required
 
-from .formatting import shift_when
-from .models import Assignment, Shift, SwapOffer, WaitingListEntry
-from .portal import Card, mine_page, next_shifts, open_page
-from .services import (
+from ..formatting import shift_when
+from ..models import Assignment, Shift, SwapOffer, WaitingListEntry
+from ..portal import Card, mine_page, next_shifts, open_page
+from ..services import (
     SignupRefused,
     assignment_release,
     shadow_join,
@@ -50,7 +50,7 @@ def _outcome(request, *, shift: Shift, kind: str, ok: str, error: JourplanError 
         note, note_kind = error.message, "error"
     if not request.htmx:
         (messages.success if error is None else messages.error)(request, note)
-        return redirect(target, shelter=request.organisation.slug)
+        return redirect(target, organisation=request.organisation.slug)
     shift = Shift.objects.with_staffing().select_related("line__organisation").get(pk=shift.pk)
     card = Card(
         shift=shift,
@@ -61,7 +61,7 @@ def _outcome(request, *, shift: Shift, kind: str, ok: str, error: JourplanError 
         note_kind=note_kind,
         **{"done": error is None, **card_extra},
     )
-    return render(request, "shifts/_shift_card.html", {"card": card})
+    return render(request, "shifts/partials/shift_card.html", {"card": card})
 
 
 def _shift(request, pk) -> Shift:

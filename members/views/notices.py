@@ -12,7 +12,7 @@ from core.params import page_param
 from notices.models import Notice, NoticeStatus
 from notices.outbox import STALE_CLAIM_REASON, kind_label, notice_retry
 
-from .access import coordinator_required
+from ..access import coordinator_required
 
 PAGE_SIZE = 100
 LISTED_STATUSES = (NoticeStatus.FAILED, NoticeStatus.PENDING, NoticeStatus.SENDING)
@@ -57,4 +57,4 @@ def notice_retry_view(request, pk: int):
         messages.success(request, _("The notice will be sent again within a minute."))
     else:
         messages.error(request, _("This notice cannot be tried again: it has not failed."))
-    return redirect("members:notice_list", shelter=request.organisation.slug)
+    return redirect("members:notice_list", organisation=request.organisation.slug)

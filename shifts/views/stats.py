@@ -10,7 +10,7 @@ from core.exports import export_response
 from core.params import year_param
 from members.access import coordinator_required
 
-from . import statistics
+from .. import statistics
 
 
 def _year(request, now) -> int:

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from core.exports import export_response
 from core.request_limits import accepts_upload
 
-from . import imports
-from .access import coordinator_required
-from .resources import export_filename, members_export
+from .. import imports
+from ..access import coordinator_required
+from ..resources import export_filename, members_export
 
 logger = logging.getLogger(__name__)
 
@@ -94,26 +94,26 @@ def _confirm(request, kind: str) -> HttpResponse:
         content = imports.upload_load(kind=kind, organisation=request.organisation, member=request.member, token=token)
     except imports.UploadExpired as expired:
         messages.error(request, expired.message)
-        return redirect(f"members:import_{kind}", shelter=request.organisation.slug)
+        return redirect(f"members:import_{kind}", organisation=request.organisation.slug)
     if content is None:
         messages.error(request, _("The uploaded file is no longer available. Upload it again."))
-        return redirect(f"members:import_{kind}", shelter=request.organisation.slug)
+        return redirect(f"members:import_{kind}", organisation=request.organisation.slug)
     try:
         preview = imports.import_confirm(
             kind=kind, organisation=request.organisation, content=content, by=request.member
         )
     except imports.ImportRefused as refused:
         messages.error(request, refused.message)
-        return redirect(f"members:import_{kind}", shelter=request.organisation.slug)
+        return redirect(f"members:import_{kind}", organisation=request.organisation.slug)
     except DatabaseError:
         # The whole import is one transaction: a write the database refused rolled back every row.
         logger.exception("Import of %s refused by the database; rolled back", kind)
         messages.error(request, _("The database did not accept the import, so nothing was imported. Try again."))
-        return redirect(f"members:import_{kind}", shelter=request.organisation.slug)
+        return redirect(f"members:import_{kind}", organisation=request.organisation.slug)
     finally:
         imports.upload_discard(kind=kind, organisation=request.organisation, member=request.member, token=token)
     messages.success(request, _("Import done: %(summary)s") % {"summary": preview.summary()})
-    return redirect("members:member_list", shelter=request.organisation.slug)
+    return redirect("members:member_list", organisation=request.organisation.slug)
 
 
 @accepts_upload(imports.MAX_BYTES)

@@ -21,9 +21,9 @@ from core.errors import JourplanError
 from core.exports import export_response
 from core.params import page_param
 
-from .access import admin_required, coordinator_required, volunteer_required
-from .export_labels import field_label, field_value, section_label
-from .forms import (
+from ..access import admin_required, coordinator_required, volunteer_required
+from ..export_labels import field_label, field_value, section_label
+from ..forms import (
     FeeRateForm,
     InterviewForm,
     MemberFilterForm,
@@ -34,11 +34,11 @@ from .forms import (
     ProfileForm,
     RecordCheckForm,
 )
-from .gdpr import member_erase, member_export
-from .models import FeeRate, Member, MemberStatus, Payment, PledgeText, may_see_contact_data
-from .onboarding import current_pledge
-from .rank import may_manage
-from .services import (
+from ..gdpr import member_erase, member_export
+from ..models import FeeRate, Member, MemberStatus, Payment, PledgeText, may_see_contact_data
+from ..onboarding import current_pledge
+from ..rank import may_manage
+from ..services import (
     MEMBER_SELF_EDITABLE_FIELDS,
     fee_rate_set,
     interview_record,
@@ -167,12 +167,12 @@ def member_edit(request, pk: int):
             form.add_error(None, refused.message)
         else:
             messages.success(request, _("The member's data has been saved."))
-            return redirect("members:member_detail", shelter=request.organisation.slug, pk=member.pk)
+            return redirect("members:member_detail", organisation=request.organisation.slug, pk=member.pk)
     return render(request, "members/member_edit.html", {"form": form, "member": member})
 
 
 def _back_to_member(request, member):
-    return redirect("members:member_detail", shelter=request.organisation.slug, pk=member.pk)
+    return redirect("members:member_detail", organisation=request.organisation.slug, pk=member.pk)
 
 
 @coordinator_required
@@ -214,7 +214,7 @@ def member_erase_view(request, pk: int):
         messages.error(request, refused.message)
         return _back_to_member(request, member)
     messages.success(request, _("The member's personal data has been erased."))
-    return redirect("members:member_list", shelter=request.organisation.slug)
+    return redirect("members:member_list", organisation=request.organisation.slug)
 
 
 def _onboarding_post(request, pk: int, form_class, form_key: str, record):
@@ -332,7 +332,7 @@ def fee_rates(request):
             form.add_error(None, refused.message)
         else:
             messages.success(request, _("The fee has been saved."))
-            return redirect("members:fee_rates", shelter=request.organisation.slug)
+            return redirect("members:fee_rates", organisation=request.organisation.slug)
     rates = FeeRate.objects.filter(organisation=request.organisation)
     return render(request, "members/fee_rates.html", {"form": form, "rates": rates})
 
@@ -351,7 +351,7 @@ def pledge_texts(request):
                 request,
                 _("Version %(version)s has been published. Everyone must sign it again.") % {"version": new.version},
             )
-            return redirect("members:pledge_texts", shelter=request.organisation.slug)
+            return redirect("members:pledge_texts", organisation=request.organisation.slug)
     texts = PledgeText.objects.filter(organisation=request.organisation)
     return render(request, "members/pledge_texts.html", {"form": form, "texts": texts, "current": pledge})
 
@@ -371,7 +371,7 @@ def profile(request):
             form.add_error(None, refused.message)
         else:
             messages.success(request, _("Your data has been saved."))
-            return redirect("members:profile", shelter=request.organisation.slug)
+            return redirect("members:profile", organisation=request.organisation.slug)
     return render(request, "members/profile.html", {"form": form, "member": member})
 
 
@@ -393,7 +393,7 @@ def pledge(request):
                 messages.success(request, _("Thank you. Your signature has been saved."))
         else:
             messages.error(request, _("This is not the current pledge; reload the page and read the current text."))
-        return redirect("members:pledge", shelter=request.organisation.slug)
+        return redirect("members:pledge", organisation=request.organisation.slug)
     return render(request, "members/pledge.html", {"pledge": current, "signature": signature})
 
 

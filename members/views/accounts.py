@@ -1,3 +1,5 @@
+"""After login (her shelters and invitations), a shelter's start page and inviting, the federation's shelters."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,11 +13,11 @@ from django.views.decorators.http import require_POST
 from core.errors import JourplanError
 from core.models import Organisation
 
-from .access import coordinator_required, superuser_required, volunteer_required
-from .forms import InviteForm, ShelterForm
-from .models import Member, MemberStatus
-from .onboarding import current_pledge, members_with_current_pledge
-from .services import (
+from ..access import coordinator_required, superuser_required, volunteer_required
+from ..forms import InviteForm, ShelterForm
+from ..models import Member, MemberStatus
+from ..onboarding import current_pledge, members_with_current_pledge
+from ..services import (
     member_invite,
     membership_accept,
     membership_decline,
@@ -85,7 +87,7 @@ def invite(request):
             messages.error(request, refused.message)
         else:
             messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": member.email})
-            return redirect("members:invite", shelter=request.organisation.slug)
+            return redirect("members:invite", organisation=request.organisation.slug)
     return render(request, "members/invite.html", {"form": form})
 
 
@@ -106,5 +108,5 @@ def federation_shelters(request):
                 _("The shelter %(name)s was created and its admin invited.") % {"name": organisation.name},
             )
             return redirect("federation:shelters")
-    shelters = Organisation.objects.order_by("name")
-    return render(request, "members/federation_shelters.html", {"form": form, "shelters": shelters})
+    organisations = Organisation.objects.order_by("name")
+    return render(request, "members/federation_shelters.html", {"form": form, "organisations": organisations})

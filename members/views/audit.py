@@ -15,12 +15,12 @@ from core.audit import ACTION_LABELS
 from core.models import Organisation
 from core.params import page_param
 
-from .access import admin_required
-from .audit import MEMBER_ROWS
-from .models import FeeRate, Member, PledgeText
+from ..access import admin_required
+from ..audit import member_row_models
+from ..models import FeeRate, Member, PledgeText
 
 PAGE_SIZE = 50
-# Rows that belong to the shelter itself (rows that belong to one member: members.audit.MEMBER_ROWS).
+# Rows that belong to the shelter itself (rows that belong to one member: members.audit.member_row_models()).
 SHELTER_ROWS = (PledgeText, FeeRate)
 
 MASKED = _("changed (not shown)")
@@ -37,12 +37,13 @@ EXPORT_LABELS = {
 
 def audit_entries_for(organisation: Organisation):
     """Audit entries about the shelter, its members and their register rows, newest first."""
-    types = ContentType.objects.get_for_models(Organisation, Member, *MEMBER_ROWS, *SHELTER_ROWS)
+    member_rows = member_row_models()
+    types = ContentType.objects.get_for_models(Organisation, Member, *member_rows, *SHELTER_ROWS)
     members = Member.objects.filter(organisation=organisation).values("pk")
     about = Q(content_type=types[Organisation], object_id=organisation.pk) | Q(
         content_type=types[Member], object_id__in=members
     )
-    for model in MEMBER_ROWS:
+    for model in member_rows:
         about |= Q(
             content_type=types[model],
             object_id__in=model.objects.filter(member__organisation=organisation).values("pk"),
@@ -62,6 +63,11 @@ def _concrete_field(model, name: str):
     return field if field.concrete else None
 
 
+def _shown(value: object) -> str:
+    """A value as the audit trail recorded it (auditlog writes a missing value as "None"), for the page."""
+    return "" if value is None or value == "None" else str(value)
+
+
 def _changes(entry: LogEntry) -> list[tuple[str, str, str]]:
     """What an update changed, field by field. Masked fields (contact data, notes) say only that they changed:
     even the masked value would show part of a phone number or an address."""
@@ -69,27 +75,28 @@ def _changes(entry: LogEntry) -> list[tuple[str, str, str]]:
         return []
     model = entry.content_type.model_class()
     masked = set(auditlog.get_model_fields(model).get("mask_fields") or []) if auditlog.contains(model) else set()
-    rows = []
+    rows: list[tuple[str, str, str]] = []
     for name, values in sorted((entry.changes or {}).items()):
         field = _concrete_field(model, name)
         if field is None or not isinstance(values, list | tuple) or len(values) != 2:
             continue
         if name in masked:
-            rows.append((field.verbose_name, "", MASKED))
+            rows.append((str(field.verbose_name), "", str(MASKED)))
             continue
         choices = {str(key): label for key, label in (field.flatchoices or [])}
         old, new = (choices.get(str(value), value) for value in values)
-        rows.append((field.verbose_name, "" if old == "None" else old, "" if new == "None" else new))
+        rows.append((str(field.verbose_name), _shown(old), _shown(new)))
     return rows
 
 
 def _whose_rows(entries) -> dict[tuple[int, int], str]:
     """The member a row (interview, payment, training record…) belongs to, for the entries of one page: one
-    query per kind of row on the page (at most len(MEMBER_ROWS)), whatever the number of entries."""
+    query per kind of row on the page (at most len(member_row_models())), whatever the number of entries."""
     wanted: dict = {}
+    member_rows = member_row_models()
     for entry in entries:
         model = entry.content_type.model_class()
-        if model in MEMBER_ROWS and entry.object_id is not None:
+        if model in member_rows and entry.object_id is not None:
             wanted.setdefault(model, set()).add(entry.object_id)
     whose = {}
     for model, ids in wanted.items():

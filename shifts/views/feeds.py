@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from members.access import volunteer_required
 
-from .feeds import calendar_token_renew, calendar_token_revoke, line_feed, personal_feed, token_hash, token_lookup
-from .models import CalendarToken, Line
+from ..feeds import calendar_token_renew, calendar_token_revoke, line_feed, personal_feed, token_hash, token_lookup
+from ..models import CalendarToken, Line
 
 
 def _line_from(request) -> Line | None:
@@ -48,7 +48,7 @@ def calendar_renew(request):
     line = _line_from(request)
     token = calendar_token_renew(member=request.member, line=line)
     link = request.build_absolute_uri(
-        reverse("shifts:calendar_feed", kwargs={"shelter": request.organisation.slug, "token": token})
+        reverse("shifts:calendar_feed", kwargs={"organisation": request.organisation.slug, "token": token})
     )
     return _page(request, new_link=link, new_line=line)
 
@@ -59,10 +59,10 @@ def calendar_revoke(request):
     line = _line_from(request)
     if calendar_token_revoke(member=request.member, line=line):
         messages.success(request, _("The calendar link is revoked. Calendars that used it get nothing more."))
-    return redirect("shifts:calendar", shelter=request.organisation.slug)
+    return redirect("shifts:calendar", organisation=request.organisation.slug)
 
 
-def calendar_feed(request, shelter, token):
+def calendar_feed(request, organisation, token):
     """No login: calendar apps cannot log in. The secret token is the key; an unknown or revoked one is a 404.
     Rate-limited per address and per token (ACCOUNT_RATE_LIMITS["calendar_feed"]): 429 with Retry-After."""
     if not ratelimit.consume(
@@ -71,7 +71,7 @@ def calendar_feed(request, shelter, token):
         response = HttpResponse(_("Too many requests. Try again in a minute."), status=429)
         response["Retry-After"] = "60"
         return response
-    found = token_lookup(token, shelter)
+    found = token_lookup(token, organisation)
     if found is None:
         raise Http404
     body = line_feed(found) if found.line_id else personal_feed(found)

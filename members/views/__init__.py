@@ -1,0 +1,3 @@
+"""The members app's pages, one module per topic: accounts (after login, invitations, the shelter's start page,
+the federation's shelters), register (the member register, fees, pledges, her own data), imports (import and
+export), audit (the audit trail), notices (the outbox's failed and waiting notices)."""
