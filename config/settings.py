@@ -26,9 +26,14 @@ if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production-0123456789")
 else:
     SECRET_KEY = env("SECRET_KEY")
+# Rotating the key (docs/operations.md): the old key here, comma-separated, keeps sessions and reset and
+# invitation links made with it valid until they expire; nothing new is signed with it.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form (usually left open too long) gets a page in her language that needs no database.
+CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
 # Absolute address used in e-mails sent by the worker (no request there to build it from).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -143,7 +148,25 @@ elif DATABASE_POOL := env.int("DATABASE_POOL", default=0):
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer fails a connection attempt after this many seconds (libpq: >= 2).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Backups (core/backup.py: `manage.py backup`, `manage.py restore`) ---------------------------
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+# How many backups `manage.py backup` keeps; older ones are deleted after a new one is written.
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+# age public keys (age1…) every backup is encrypted to; `backup` refuses to run without one. The private key
+# (identity) is never a setting: only `restore` needs it, from --identity FILE or its own environment.
+BACKUP_RECIPIENTS = env.list("BACKUP_RECIPIENTS", default=[])
+# Append-only record of erasures (ids and moments only), re-applied after a restore (members/erasure_journal.py).
+# Keep it on other storage than the database and the backups: a restore must not take it back in time.
+ERASURE_JOURNAL = Path(env("ERASURE_JOURNAL", default=str(VAR_DIR / "erasure-journal.jsonl")))
+# Called as hook(taken_at) -> [report lines] after a restore and its migrations, in this order.
+RESTORE_HOOKS = ("members.erasure_journal.reapply_after_restore",)
 
 # --- Cache (allauth rate limits and, in production, sessions) -----------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://jourplan")}
@@ -246,8 +269,15 @@ else:
     # Embedded default: every mail is a file under var/mail/ that a person can open.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
-# SMS: a dotted path to a class with send(to, text); the default only logs.
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    # The same backend, telling a message the server never confirmed (in doubt) from one it never took.
+    EMAIL_BACKEND = "notices.channels.SmtpEmailBackend"
+# Every wait on the mail server (connect, greeting, each command) gives up after this many seconds: a server
+# that accepts the connection and never answers cannot hold a worker; the notice is retried later.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
+# SMS: a dotted path to a class with send(to, text), built with timeout=SMS_TIMEOUT; the default only logs.
 SMS_BACKEND = env("SMS_BACKEND", default="notices.channels.LoggingSmsBackend")
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10.0)
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -260,7 +290,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    # Redis: a connection attempt gives up after 5 s, a reply after 30 s (well above the worker's 1 s BRPOP).
+    else {"visibility_timeout": 3600, "socket_connect_timeout": 5, "socket_timeout": 30}
 )
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

@@ -27,3 +27,9 @@ urlpatterns = [
     path("<slug:organisation>/", include("trainings.urls")),
     path("<slug:organisation>/", include("shifts.urls")),
 ]
+
+# Error pages in her language that render with the database down (no base.html, no user, no query).
+handler400 = "core.error_views.bad_request"
+handler403 = "core.error_views.permission_denied"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"

@@ -24,6 +24,7 @@ from .models import (
 
 DEMO_PASSWORD = "demo-jourplan-2026"
 DEMO_SLUG = "demo"
+OPERATOR_EMAIL = "operator@jourplan.test"
 
 PEOPLE = [
     ("Sara", "Lind", "coordinator@demo.jourplan.test", Role.COORDINATOR),
@@ -61,8 +62,14 @@ def seed(stdout=None) -> Organisation:
                 "status": MemberStatus.ACTIVE,
             },
         )
-    if not User.objects.filter(email="operator@jourplan.test").exists():
-        User.objects.create_superuser(email="operator@jourplan.test", password=DEMO_PASSWORD)
+    operator = User.objects.filter(email=OPERATOR_EMAIL).first()
+    if operator is None:
+        operator = User.objects.create_superuser(email=OPERATOR_EMAIL, password=DEMO_PASSWORD)
+    # allauth lets nobody in without a verified address (ACCOUNT_EMAIL_VERIFICATION = "mandatory"); without
+    # this row the operator's login stopped at "confirm your e-mail", with no mail ever sent to confirm.
+    EmailAddress.objects.get_or_create(
+        user=operator, email=OPERATOR_EMAIL, defaults={"verified": True, "primary": True}
+    )
     seed_register(organisation)
     return organisation
 
@@ -130,7 +137,8 @@ def seed_register(organisation: Organisation) -> None:
                 year=today.year,
                 defaults={
                     "amount": amount,
-                    "paid_on": date(today.year, 1, 1) + timedelta(days=index),
+                    # Most pay in the first weeks of the year; never a date still to come (early January).
+                    "paid_on": min(date(today.year, 1, 1) + timedelta(days=3 * index), today),
                     "method": PaymentMethod.BANKGIRO if index % 2 else PaymentMethod.SWISH,
                 },
             )
@@ -149,5 +157,5 @@ def seed_register(organisation: Organisation) -> None:
 
 def logins() -> list[tuple[str, str]]:
     rows = [(email, str(role.label)) for _, _, email, role in PEOPLE[:4]]
-    rows.append(("operator@jourplan.test", "federation operator"))
+    rows.append((OPERATOR_EMAIL, "federation operator"))
     return rows

@@ -23,6 +23,7 @@ from core.audit import ACTION_CODES
 from core.errors import JourplanError
 from notices.models import Notice
 
+from . import erasure_journal
 from .models import Interview, Member, MemberStatus, Payment, PledgeSignature, RecordCheck
 
 ExportSection = Callable[[Member], "list | dict"]
@@ -182,6 +183,8 @@ def member_erase(*, member: Member, by: Member | None = None) -> Member:
     member.invited_at = None
     member.erased_at = timezone.now()
     member.save()
+    # Outside the database, so a restore of an older backup erases her again (members/erasure_journal.py).
+    erasure_journal.journal_erasure(member)
     _member_audit_entries(member).delete()
     uploads_forget(organisation=member.organisation)
     if user is not None and _login_is_only_hers_here(user):

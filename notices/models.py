@@ -23,6 +23,9 @@ class NoticeStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     DROPPED = "dropped", _("Dropped")
+    # Handed to the mail server or SMS provider, but never recorded as sent (the worker died or the answer
+    # never came): it may or may not have been delivered, so it is never sent again, by beat or by a person.
+    IN_DOUBT = "in_doubt", _("May have been sent")
 
 
 class NoticeQuerySet(models.QuerySet["Notice"]):

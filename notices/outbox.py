@@ -7,27 +7,30 @@ render it. `notices` imports no app above it: it reads that list.
 Exactly once: a row is claimed by a conditional UPDATE (pending → sending) before anything is sent, so a
 duplicate task, a retry or a second worker finds nothing to claim. The one window that remains: the mail
 server accepted the message and the worker died before marking the row sent. Such a row stays "sending";
-after SENDING_LEASE it is recorded as failed, never re-sent blindly (see docs/notices.md).
+after SENDING_LEASE it is recorded "in doubt", never re-sent, by beat or by a coordinator (see docs/notices.md).
+A worker that delivered a notice records it first, retrying that UPDATE across a reconnect, so a database that
+blinks after the mail was accepted does not open that window.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from time import sleep
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, models, transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .channels import get_sms_backend
+from .channels import DeliveryInDoubt, get_sms_backend
 from .kinds import kind_for
 from .models import Channel, Notice, NoticeStatus
 
@@ -39,6 +42,10 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 SENDING_LEASE = timedelta(minutes=15)
+# Recording what happened to a claimed notice survives a database that blinks: the UPDATE is retried on a new
+# connection up to RECORD_ATTEMPTS times, waiting RECORD_BACKOFF, then twice that, ... (about 3 s in all).
+RECORD_ATTEMPTS = 5
+RECORD_BACKOFF = 0.2
 
 
 @dataclass
@@ -150,9 +157,9 @@ def _build(
 
 
 def release_stale_claims(now: datetime) -> int:
-    """A row left 'sending' by a worker that died may or may not have gone out: record it, never resend."""
+    """A row left 'sending' by a worker that died may or may not have gone out: it is in doubt, never resent."""
     return Notice.objects.filter(status=NoticeStatus.SENDING, claimed_at__lt=now - SENDING_LEASE).update(
-        status=NoticeStatus.FAILED,
+        status=NoticeStatus.IN_DOUBT,
         last_error=STALE_CLAIM_REASON,
     )
 
@@ -169,8 +176,10 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> str:
     """Send one notice if it is still pending and due. Returns the status it ended in (or 'skipped').
 
     Guarantees: at most one caller claims a row; a notice its kind finds obsolete (or whose renderer raises
-    DropNotice) is dropped with the reason, never sent; a delivery error
-    puts it back with backoff until MAX_ATTEMPTS, then marks it failed. Never raises for one bad notice.
+    DropNotice) is dropped with the reason, never sent; a delivery error puts it back with backoff until
+    MAX_ATTEMPTS, then marks it failed; a delivered notice is recorded sent before anything else, the UPDATE
+    retried across a reconnect; a channel that cannot tell (DeliveryInDoubt) leaves it in doubt. Raises only
+    a database error that outlasted those retries (send_notices logs it and goes on with the next notice).
     """
     now = now or timezone.now()
     claimed = Notice.objects.filter(pk=notice_id, status=NoticeStatus.PENDING, due_at__lte=now).update(
@@ -178,6 +187,46 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> str:
     )
     if not claimed:
         return "skipped"
+    try:
+        message_or_status = _prepare(notice_id, now)
+    except (OperationalError, InterfaceError) as exc:
+        # The database blinked before anything left this worker: put the claim back for a later tick.
+        logger.warning("Notice %s not sent now, the database failed before delivery: %s", notice_id, exc)
+        error = str(exc)[:2000]
+        _record(
+            lambda: Notice.objects.filter(pk=notice_id, status=NoticeStatus.SENDING).update(
+                status=NoticeStatus.PENDING, due_at=now + backoff(1), last_error=error
+            )
+        )
+        return NoticeStatus.PENDING
+    if isinstance(message_or_status, str):
+        return message_or_status
+    notice, message = message_or_status
+    try:
+        with translation.override(notice.recipient.language):
+            _deliver(notice, message)
+    except DropNotice as drop:
+        return _finish(notice, NoticeStatus.DROPPED, error=str(drop))
+    except DeliveryInDoubt as doubt:
+        logger.warning("Notice %s may or may not have been delivered: %s", notice.pk, doubt)
+        return _finish(notice, NoticeStatus.IN_DOUBT, error=str(doubt))
+    except Exception as exc:  # noqa: BLE001  (one failing recipient never blocks the others)
+        return _failed_attempt(notice, exc, now)
+    # Delivered: record it before anything else, however the database behaves (a resend would be a duplicate).
+    try:
+        return _finish(notice, NoticeStatus.SENT, sent_at=timezone.now())
+    except DatabaseError:
+        logger.error(  # noqa: TRY400  (the operator needs the id, not the traceback)
+            "Notice %s was delivered but could not be recorded as sent; it stays 'sending' and the lease "
+            "records it in doubt.",
+            notice.pk,
+        )
+        raise
+
+
+def _prepare(notice_id: int, now: datetime) -> str | tuple[Notice, Message]:
+    """Load the claimed notice, choose the channel, ask the kind and render: (notice, message) to deliver, or
+    the status it ended in (postponed, dropped, or back to pending after an error)."""
     notice = Notice.objects.select_related("recipient__organisation", "recipient__user", "subject_type").get(
         pk=notice_id
     )
@@ -185,8 +234,10 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> str:
     channel = delivery_channel(recipient)
     if channel == Channel.SMS and (quiet_until := quiet_hours_end(recipient, now)) is not None:
         # No SMS at night: put it back, unclaimed and without counting an attempt, for the end of her quiet hours.
-        Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING).update(
-            status=NoticeStatus.PENDING, due_at=quiet_until, claimed_at=None, attempts=F("attempts") - 1
+        _record(
+            lambda: Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING).update(
+                status=NoticeStatus.PENDING, due_at=quiet_until, claimed_at=None, attempts=F("attempts") - 1
+            )
         )
         return "postponed"
     if notice.channel != channel:
@@ -199,30 +250,59 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> str:
                 raise DropNotice(f"No notice kind {notice.kind!r} in settings.NOTICE_KINDS.")
             if obsolete := kind.is_obsolete(notice):
                 raise DropNotice(obsolete if isinstance(obsolete, str) else OBSOLETE_REASON)
-            message = kind.render(notice)
-            _deliver(notice, message)
+            return notice, kind.render(notice)
         except DropNotice as drop:
             return _finish(notice, NoticeStatus.DROPPED, error=str(drop))
+        except (OperationalError, InterfaceError):
+            raise  # the database, not the notice: put back by notice_send without counting against the notice
         except Exception as exc:  # noqa: BLE001  (one failing recipient never blocks the others)
-            logger.warning("Notice %s failed (attempt %s): %s", notice.pk, notice.attempts, exc)
-            if notice.attempts >= MAX_ATTEMPTS:
-                return _finish(notice, NoticeStatus.FAILED, error=str(exc))
-            Notice.objects.filter(pk=notice.pk).update(
-                status=NoticeStatus.PENDING, due_at=now + backoff(notice.attempts), last_error=str(exc)[:2000]
-            )
-            return NoticeStatus.PENDING
-    return _finish(notice, NoticeStatus.SENT, sent_at=timezone.now())
+            return _failed_attempt(notice, exc, now)
+
+
+def _failed_attempt(notice: Notice, exc: Exception, now: datetime) -> str:
+    """Nothing went out: back to pending with backoff, or failed after MAX_ATTEMPTS."""
+    logger.warning("Notice %s failed (attempt %s): %s", notice.pk, notice.attempts, exc)
+    if notice.attempts >= MAX_ATTEMPTS:
+        return _finish(notice, NoticeStatus.FAILED, error=str(exc))
+    _record(
+        lambda: Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING).update(
+            status=NoticeStatus.PENDING, due_at=now + backoff(notice.attempts), last_error=str(exc)[:2000]
+        )
+    )
+    return NoticeStatus.PENDING
 
 
 def _finish(notice: Notice, status: str, *, error: str = "", sent_at: datetime | None = None) -> str:
-    Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING).update(
-        status=status, last_error=error[:2000], sent_at=sent_at
+    _record(
+        lambda: Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING).update(
+            status=status, last_error=error[:2000], sent_at=sent_at
+        )
     )
     return status
 
 
+def _record(update: Callable[[], int]) -> int:
+    """Run one bookkeeping UPDATE of a claimed row; if the connection broke (a restarted or failed-over
+    database, a terminated backend), close it and try again on a new one, RECORD_ATTEMPTS times with a short
+    backoff. Each UPDATE is conditional on status='sending', so running it twice changes nothing more.
+    Inside a transaction a new connection would not see its work: the error is raised at once."""
+    for attempt in range(1, RECORD_ATTEMPTS + 1):
+        try:
+            return update()
+        except (OperationalError, InterfaceError) as exc:
+            if connection.in_atomic_block or attempt == RECORD_ATTEMPTS:
+                raise
+            logger.warning("Recording a notice failed (attempt %s), reconnecting: %s", attempt, exc)
+            connection.close()
+            sleep(RECORD_BACKOFF * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def notice_retry(*, notice_id: int, organisation: Organisation, now: datetime | None = None) -> bool:
-    """A coordinator's "try again" for a failed notice of her shelter: back to pending, due now, attempts reset."""
+    """A coordinator's "try again" for a failed notice of her shelter: back to pending, due now, attempts reset.
+
+    Only a failed notice, which is known not to have gone out; a notice in doubt (it may have been delivered)
+    is refused, like one that is pending, sending or sent."""
     return bool(
         Notice.objects.for_organisation(organisation)
         .filter(pk=notice_id, status=NoticeStatus.FAILED)
@@ -288,7 +368,23 @@ def _deliver(notice: Notice, message: Message) -> None:
     )
     if message.html:
         mail.attach_alternative(message.html, "text/html")
-    mail.send()
+    # The connection is opened and closed here, not inside send(): once the server has accepted the message,
+    # a server that fails to say goodbye (QUIT times out) changes nothing, and must not read as a failure.
+    mail.connection = get_connection()  # settings.EMAIL_BACKEND; SMTP waits at most EMAIL_TIMEOUT each time
+    try:
+        mail.connection.open()
+        mail.send()
+    except BaseException:
+        _close_quietly(mail.connection)
+        raise
+    _close_quietly(mail.connection)
+
+
+def _close_quietly(mail_connection: Any) -> None:
+    try:
+        mail_connection.close()
+    except Exception as exc:  # noqa: BLE001  (the message's fate is already known)
+        logger.warning("Closing the mail connection failed: %s", exc)
 
 
 def site_url(path: str) -> str:

@@ -1,6 +1,9 @@
 """Thin Celery tasks: they take ids and call services; every one is safe to run twice."""
 
+import logging
+
 from celery import shared_task
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from . import outbox as notices
@@ -8,6 +11,8 @@ from .kinds import plan_due
 from .models import Heartbeat
 
 BATCH_SIZE = 100
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -36,5 +41,12 @@ def dispatch_due_notices() -> int:
 
 @shared_task
 def send_notices(notice_ids: list[int]) -> None:
+    """Send each notice; one notice's database error (a connection that dropped at its claim, say) never drops
+    the rest of the batch: that notice is left to the next tick, and the next one gets a working connection."""
     for notice_id in notice_ids:
-        notices.notice_send(notice_id=notice_id)
+        try:
+            notices.notice_send(notice_id=notice_id)
+        except DatabaseError as exc:
+            logger.warning("Notice %s: database error, left to the next tick: %s", notice_id, exc)
+            if not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()

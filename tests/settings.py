@@ -5,6 +5,8 @@ config/settings.py never looks for pytest; everything a test run needs different
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 # Production settings insist on a real key unless DEBUG; a test run (CI has no .env) needs none.
 os.environ.setdefault("SECRET_KEY", "test-only-insecure-key-never-use-in-production-0123456789")
@@ -38,3 +40,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 SECURE_HSTS_PRELOAD = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+# Erasures in the suite are journaled (members/erasure_journal.py) to a file of this test process, not var/;
+# the backup drill points it at its own file.
+ERASURE_JOURNAL = Path(tempfile.gettempdir()) / f"jourplan-test-erasure-journal-{os.getpid()}.jsonl"
+BACKUP_DIR = Path(tempfile.gettempdir()) / f"jourplan-test-backups-{os.getpid()}"

@@ -1,6 +1,7 @@
 """Failures (issue 6, point 6): SMTP down → retried with backoff, then failed; one bad recipient never blocks
 the others; the coordinator's page of failed and pending notices with "try again"."""
 
+import html
 import smtplib
 from datetime import timedelta
 
@@ -10,7 +11,8 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from notices import outbox as notices
 from notices import tasks
@@ -137,6 +139,50 @@ def test_the_stale_claim_reason_is_shown_translated(coordinator_client, organisa
     _failed(volunteer, "a", error=notices.STALE_CLAIM_REASON)
     page = coordinator_client.get(reverse("members:notice_list", kwargs={"organisation": organisation.slug}))
     assert "kanske" in page.content.decode()
+
+
+def _in_doubt(member, variant, error=notices.STALE_CLAIM_REASON):
+    notice = plan(member, variant=variant)
+    Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.IN_DOUBT, attempts=1, last_error=error)
+    return notice
+
+
+@pytest.mark.django_db
+def test_a_notice_in_doubt_says_so_and_offers_no_try_again(coordinator_client, organisation, volunteer):
+    """Issue 15: "Try again" only for a notice known not to have gone out; one that may have been delivered
+    says so in words and cannot be sent again, by the page or by the service."""
+    failed = _failed(volunteer, "failed")
+    doubt = _in_doubt(volunteer, "doubt")
+    silent = _in_doubt(volunteer, "silent", error="The mail server took the message but did not confirm it")
+    list_url = reverse("members:notice_list", kwargs={"organisation": organisation.slug})
+    page = html.unescape(coordinator_client.get(list_url).content.decode())
+    # Her language (the strings' Swedish is in var/translations/ops-notices.tsv until merged into the catalogue).
+    with translation.override("sv"):
+        status, why = (
+            gettext("May have been sent"),
+            gettext("It may or may not have reached her, so it is not sent again."),
+        )
+        silent_reason = gettext(
+            "The mail server or SMS provider took the notice but did not confirm it; "
+            "it may or may not have been delivered."
+        )
+        refused = gettext("This notice may already have been delivered, so it is not sent again.")
+    assert page.count(status) == 2 and page.count(why) == 2  # the status, in words
+    assert "kanske kom fram" in page  # the stale claim's reason, translated
+    assert silent_reason in page
+    retry_forms = page.count('action="/testjouren/notices/')
+    assert retry_forms == 1
+    assert f"/notices/{failed.pk}/retry/" in page
+    assert f"/notices/{doubt.pk}/retry/" not in page and f"/notices/{silent.pk}/retry/" not in page
+    # The service refuses it, and so does the page when a form is posted anyway.
+    assert notices.notice_retry(notice_id=doubt.pk, organisation=organisation) is False
+    url = reverse("members:notice_retry", kwargs={"organisation": organisation.slug, "pk": doubt.pk})
+    response = coordinator_client.post(url, follow=True)
+    assert refused in html.unescape(response.content.decode())
+    doubt.refresh_from_db()
+    assert doubt.status == NoticeStatus.IN_DOUBT
+    tasks.dispatch_due_notices()
+    assert mail.outbox == []
 
 
 @pytest.mark.django_db

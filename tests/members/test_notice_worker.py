@@ -41,6 +41,9 @@ class SlowSmsBackend:
     """An SMS provider that takes SMS_SECONDS per message and appends "<phone>" to $SMS_LOG_FILE once
     the provider has accepted it (the side effect we count)."""
 
+    def __init__(self, *, timeout: float) -> None:
+        assert timeout > SMS_SECONDS  # settings.SMS_TIMEOUT bounds each wait on the provider
+
     def send(self, to: str, text: str) -> None:
         time.sleep(SMS_SECONDS)
         fd = os.open(os.environ["SMS_LOG_FILE"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -157,8 +160,8 @@ def test_a_worker_killed_mid_batch_sends_nothing_twice_and_loses_nothing(redis_a
     statuses = Counter(row.status for row in rows)
     phones = Counter(_sent_phones(tmp_path))
     assert max(phones.values()) == 1, f"an SMS went out twice: {phones.most_common(3)}"
-    assert set(statuses) <= {NoticeStatus.SENT, NoticeStatus.FAILED}, statuses
-    assert statuses[NoticeStatus.FAILED] <= 1
+    assert set(statuses) <= {NoticeStatus.SENT, NoticeStatus.IN_DOUBT}, statuses
+    assert statuses[NoticeStatus.IN_DOUBT] <= 1  # a solo pool: one notice in hand
     for row in rows:
         if row.status == NoticeStatus.SENT:
             assert phones[str(row.recipient.phone)] == 1

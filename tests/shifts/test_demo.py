@@ -1,6 +1,7 @@
-"""Demo data for the rota: lines, patterns, two months of shifts, partly staffed; idempotent."""
+"""Demo data for the rota: lines, patterns, four months worked and two ahead, partly staffed; idempotent."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -51,3 +52,17 @@ def test_demo_puts_only_qualified_volunteers_on_shifts():
     assigned = set(Assignment.objects.values_list("member_id", flat=True))
     assert assigned
     assert members_with_current_pledge(organisation, assigned) == assigned
+
+
+def test_demo_has_months_of_worked_shifts_on_every_line():
+    call_command("load_demo", stdout=io.StringIO())
+    now = timezone.now()
+    worked = Assignment.objects.filter(shift__ends_at__lte=now, shift__cancelled_at=None).select_related("shift")
+    assert worked.count() > 200
+    assert set(worked.values_list("shift__line__name", flat=True)) == {"Jourtelefon", "Chatt", "E-post"}
+    oldest = min(a.shift.starts_at for a in worked)
+    assert now - oldest > timedelta(days=90)
+    # Signed up before the shift, never after; past shifts carry no waiting list and no open swap offer.
+    assert all(a.created_at < a.shift.starts_at for a in worked)
+    assert not WaitingListEntry.objects.filter(shift__starts_at__lte=now).exists()
+    assert not SwapOffer.objects.filter(assignment__shift__starts_at__lte=now).exists()
