@@ -202,6 +202,10 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 # One address per login, changed by its owner only, and only once she has confirmed the new one.
 ACCOUNT_CHANGE_EMAIL = True
+# Someone holding her open session (a stolen phone) must know her password to change her address or password,
+# and the old address is told when either changes.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False

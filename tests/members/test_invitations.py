@@ -5,6 +5,7 @@ she changes it herself, with verification, and her memberships follow."""
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
@@ -13,7 +14,7 @@ from members.models import Member, Role
 from members.services import MemberUpdateRefused, member_invite, member_mark_left, member_update
 from notices.tasks import dispatch_due_notices
 from tests.conftest import log_in
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import PASSWORD, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,8 +104,14 @@ def test_staff_cannot_change_the_address_of_a_login(organisation, admin_member, 
 
 
 def test_she_changes_her_address_herself_with_verification(client, organisation, other_organisation, volunteer):
+    old_address = volunteer.user.email
     elsewhere = MemberFactory(organisation=other_organisation, user=volunteer.user)
     log_in(client, volunteer)
+    # Holding her open session is not enough (a stolen phone): she is asked for her password first.
+    response = client.post(reverse("account_email"), {"email": "vera.ny@example.org", "action_add": ""})
+    assert response.status_code == 302 and reverse("account_reauthenticate") in response["Location"]
+    assert not EmailAddress.objects.filter(email="vera.ny@example.org").exists()
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     response = client.post(reverse("account_email"), {"email": "vera.ny@example.org", "action_add": ""})
     assert response.status_code == 302
     volunteer.refresh_from_db()
@@ -117,6 +124,8 @@ def test_she_changes_her_address_herself_with_verification(client, organisation,
         assert member.email == "vera.ny@example.org"
     volunteer.user.refresh_from_db()
     assert volunteer.user.email == "vera.ny@example.org"
+    # Her old address is told that it changed.
+    assert any(old_address in m.to for m in mail.outbox if "vera.ny@example.org" not in m.to)
 
 
 def test_the_shelter_keeps_an_admin(organisation, admin_member):
