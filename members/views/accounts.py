@@ -50,8 +50,11 @@ def invitation_answer(request, pk: int):
     """She accepts or declines an invitation to her own address; anyone else gets a 404."""
     if not any(invitation.pk == pk for invitation in pending_invitations(request.user)):
         raise Http404
+    answer = request.POST.get("answer")
+    if answer not in ("accept", "decline"):
+        return redirect("home")  # neither button: nothing changes, the invitation waits
     try:
-        if request.POST.get("answer") == "accept":
+        if answer == "accept":
             member = membership_accept(user=request.user, member_id=pk)
         else:
             membership_decline(user=request.user, member_id=pk)

@@ -137,3 +137,13 @@ def test_the_shelter_keeps_an_admin(organisation, admin_member):
     member_mark_left(member=second, by=admin_member)
     with pytest.raises(MemberUpdateRefused):
         member_update(member=admin_member, by=admin_member, status="left")
+
+
+def test_a_post_without_an_answer_changes_nothing(client, organisation, other_organisation):
+    bodil = MemberFactory(organisation=other_organisation, user=UserFactory(email="bodil@example.org"))
+    invited = _invited(organisation, "bodil@example.org")
+    log_in(client, bodil)
+    response = client.post(reverse("invitation_answer", kwargs={"pk": invited.pk}), {"answer": "kanske"})
+    assert response.status_code == 302
+    invited.refresh_from_db()
+    assert invited.user_id is None and invited.invited_at is not None
