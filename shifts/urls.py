@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import feeds, lines, portal, rota, stats
+from .views import feeds, lines, portal, rota, shift, stats
 
 app_name = "shifts"
 urlpatterns: list = [
@@ -12,7 +12,7 @@ urlpatterns: list = [
     path("statistics/shifts.csv", stats.statistics_csv, name="statistics_csv"),
 ]
 
-# Coordinator pages of the rota (shifts/views/rota.py, shifts/views/lines.py).
+# Coordinator pages of the rota (shifts/views/rota.py, shift.py, lines.py).
 
 urlpatterns += [
     path("rota/", rota.rota_month, name="rota_month"),
@@ -20,11 +20,11 @@ urlpatterns += [
     path("rota/gaps/", rota.rota_gaps, name="rota_gaps"),
     path("rota/publish/", rota.rota_publish_view, name="rota_publish"),
     path("rota/shifts/new/", lines.shift_create, name="shift_create"),
-    path("rota/shifts/<int:pk>/", rota.rota_shift, name="rota_shift"),
-    path("rota/shifts/<int:pk>/assign/", rota.rota_assign, name="rota_assign"),
-    path("rota/shifts/<int:pk>/cancel/", rota.rota_cancel, name="rota_cancel"),
-    path("rota/shifts/<int:pk>/change/", rota.shift_edit, name="shift_edit"),
-    path("rota/assignments/<int:pk>/remove/", rota.rota_remove, name="rota_remove"),
+    path("rota/shifts/<int:pk>/", shift.rota_shift, name="rota_shift"),
+    path("rota/shifts/<int:pk>/assign/", shift.rota_assign, name="rota_assign"),
+    path("rota/shifts/<int:pk>/cancel/", shift.rota_cancel, name="rota_cancel"),
+    path("rota/shifts/<int:pk>/change/", shift.shift_edit, name="shift_edit"),
+    path("rota/assignments/<int:pk>/remove/", shift.rota_remove, name="rota_remove"),
     path("rota/lines/", lines.line_list, name="line_list"),
     path("rota/lines/new/", lines.line_edit, name="line_create"),
     path("rota/lines/<int:pk>/", lines.line_edit, name="line_edit"),
@@ -36,17 +36,17 @@ urlpatterns += [
 # The volunteer portal (shifts/views/portal.py).
 
 urlpatterns += [
-    path("pass/", portal.portal_mine, name="portal_mine"),
-    path("pass/open/", portal.portal_open, name="portal_open"),
-    path("pass/shifts/<int:pk>/take/", portal.portal_take, name="portal_take"),
-    path("pass/shifts/<int:pk>/queue/", portal.portal_queue, name="portal_queue"),
-    path("pass/waiting/<int:pk>/leave/", portal.portal_leave, name="portal_leave"),
-    path("pass/assignments/<int:pk>/release/", portal.portal_release, name="portal_release"),
-    path("pass/assignments/<int:pk>/offer/", portal.portal_offer, name="portal_offer"),
-    path("pass/offers/<int:pk>/take/", portal.portal_offer_take, name="portal_offer_take"),
+    path("shifts/", portal.portal_mine, name="portal_mine"),
+    path("shifts/open/", portal.portal_open, name="portal_open"),
+    path("shifts/<int:pk>/take/", portal.portal_take, name="portal_take"),
+    path("shifts/<int:pk>/queue/", portal.portal_queue, name="portal_queue"),
+    path("shifts/waiting/<int:pk>/leave/", portal.portal_leave, name="portal_leave"),
+    path("shifts/assignments/<int:pk>/release/", portal.portal_release, name="portal_release"),
+    path("shifts/assignments/<int:pk>/offer/", portal.portal_offer, name="portal_offer"),
+    path("shifts/offers/<int:pk>/take/", portal.portal_offer_take, name="portal_offer_take"),
 ]
-urlpatterns += [path("pass/next/", portal.portal_next, name="portal_next")]
+urlpatterns += [path("shifts/next/", portal.portal_next, name="portal_next")]
 urlpatterns += [
-    path("pass/shifts/<int:pk>/shadow/", portal.portal_shadow, name="portal_shadow"),
-    path("pass/offers/<int:pk>/withdraw/", portal.portal_offer_withdraw, name="portal_offer_withdraw"),
+    path("shifts/<int:pk>/shadow/", portal.portal_shadow, name="portal_shadow"),
+    path("shifts/offers/<int:pk>/withdraw/", portal.portal_offer_withdraw, name="portal_offer_withdraw"),
 ]
