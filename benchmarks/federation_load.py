@@ -423,14 +423,14 @@ def mixed_load(port: int, seconds: float, threads: int) -> tuple[Tally, float]:
                 volunteer = chance.choice(volunteers)
                 browser, slug = sessions[volunteer.pk], volunteer.organisation.slug
                 if roll < 0.65:
-                    status, _, ms = browser.request("GET", f"/{slug}/pass/open/")
+                    status, _, ms = browser.request("GET", f"/{slug}/shifts/open/")
                     tally.add("volunteer: open shifts", status, ms)
                 elif roll < 0.8:
-                    status, _, ms = browser.request("GET", f"/{slug}/pass/")
+                    status, _, ms = browser.request("GET", f"/{slug}/shifts/")
                     tally.add("volunteer: my shifts", status, ms)
                 else:
                     shift = chance.choice(open_shifts[slug])
-                    status, body, ms = browser.request("POST", f"/{slug}/pass/shifts/{shift}/take/", htmx=True)
+                    status, body, ms = browser.request("POST", f"/{slug}/shifts/{shift}/take/", htmx=True)
                     tally.add("volunteer: take a shift (htmx POST)", status, ms)
                     if DONE in body:
                         with tally.lock:
@@ -485,7 +485,7 @@ def rush(port: int) -> dict:
         for shift in order:
             try:
                 status, body, ms = browsers[member.pk].request(
-                    "POST", f"/{RUSH_SLUG}/pass/shifts/{shift.pk}/take/", htmx=True
+                    "POST", f"/{RUSH_SLUG}/shifts/{shift.pk}/take/", htmx=True
                 )
             except Exception as error:  # noqa: BLE001
                 with lock:

@@ -73,22 +73,40 @@ NOTICE_KINDS = (
     "trainings.notices.TrainingDigest",
     "shifts.notices.ShiftReminder",
     "shifts.notices.UnderstaffedAlert",
+    "shifts.notices.ShiftAtRisk",
     "shifts.notices.WaitingListPromoted",
     "shifts.notices.ShiftCancelled",
     "shifts.notices.ShiftChanged",
     "shifts.notices.SwapTaken",
     "shifts.notices.AssignmentsPublished",
+    "shifts.notices.CallOutAsked",
+    "shifts.notices.CallOutFilled",
 )
 # A member's GDPR export: callable(member) -> list | dict, one section each, named after its app.
-GDPR_EXPORT_SECTIONS = ("trainings.gdpr.export_trainings", "shifts.gdpr.export_shifts")
+GDPR_EXPORT_SECTIONS = (
+    "trainings.gdpr.export_trainings",
+    "shifts.gdpr.export_shifts",
+    "shifts.gdpr.export_availability",
+    "shifts.gdpr.export_callouts",
+)
 # The export's stored codes in words: dicts {key: {code: label}} (members' own are in members.export_labels).
-GDPR_EXPORT_VALUE_LABELS = ("trainings.gdpr.EXPORT_VALUE_LABELS",)
+GDPR_EXPORT_VALUE_LABELS = ("trainings.gdpr.EXPORT_VALUE_LABELS", "shifts.gdpr.EXPORT_VALUE_LABELS")
 # Called as hook(member) inside members.gdpr.member_erase, before her personal data is removed.
 GDPR_ERASE_HOOKS = ("shifts.gdpr.erase_shift_data",)
 # fn(organisation) -> [(key, label, Requirements), …] for the trainings pages (trainings.qualification).
 QUALIFICATION_REQUIREMENT_SOURCES = ("shifts.requirements.line_requirement_choices",)
 # Models with a `member` foreign key whose audit entries show on the admins' audit trail (members.audit).
 AUDIT_MEMBER_ROWS = ("trainings.models.TrainingRecord",)
+# The coordinator's start page: fn(organisation, member, now) -> members.panels.StartPagePanel | None (None: her
+# role may not see it), in this order.
+START_PAGE_PANELS = (
+    "shifts.panels.gaps_this_week",
+    "shifts.panels.open_call_outs",
+    "shifts.panels.unpublished_changes",
+    "trainings.panels.expiring_records",
+    "members.panels.failed_notices",
+    "members.panels.onboarding_waiting",
+)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from members.views import accounts as member_accounts
 from notices import views as notice_views
+from shifts.views import callouts as shift_callouts
 
 # The Django admin is for the federation's operators; allauth's login (with its second factor) guards it.
 admin.autodiscover()
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", member_accounts.home, name="home"),
     path("healthz", notice_views.healthz, name="healthz"),
     path("invitations/<int:pk>/", member_accounts.invitation_answer, name="invitation_answer"),
+    path("answer/<str:token>/", shift_callouts.callout_answer_view, name="callout_answer"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("federation/", include("members.federation_urls")),

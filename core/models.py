@@ -17,7 +17,7 @@ from .validators import single_line
 
 # Slugs that would shadow a project-level URL (config/urls.py) can never name a shelter.
 RESERVED_SLUGS = frozenset(
-    {"accounts", "admin", "federation", "healthz", "i18n", "invitations", "static", "media", "feeds"}
+    {"accounts", "admin", "answer", "federation", "healthz", "i18n", "invitations", "static", "media", "feeds"}
 )
 
 

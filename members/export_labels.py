@@ -58,7 +58,22 @@ FIELD_LABELS = {
     "completed_on": _("Completed on"),
     "source": _("Source"),
     "session_starts": _("Session starts"),
+    # Absence and wishes
+    "first_day": _("First day away"),
+    "last_day": _("Last day away"),
+    "marked_at": _("Marked"),
+    "marked_by_you": _("Marked by you"),
+    "weekdays": _("Days I prefer"),
+    "times_of_day": _("Times I prefer"),
+    "lines": _("Lines I prefer"),
+    "max_per_week": _("At most shifts a week"),
+    "max_per_month": _("At most shifts a month"),
     "signed_up_at": _("Signed up on"),
+    # Call-outs
+    "asked_at": _("Asked"),
+    "opened_at": _("Opened the link"),
+    "answer": _("Answer"),
+    "answered_at": _("Answered"),
 }
 
 MEMBER_CODED_FIELDS = ("role", "status", "membership_type", "notice_channel", "language")
@@ -67,6 +82,10 @@ SECTION_LABELS = {
     "shifts": _("Shifts"),
     "records": _("Completed trainings"),
     "session_signups": _("Sign-ups for training sessions"),
+    "availability": _("Absence and wishes"),
+    "absences": _("Absences"),
+    "wishes": _("Wishes"),
+    "callouts": _("Call-outs you were asked in"),
 }
 
 

@@ -33,8 +33,14 @@ ERASED_FIRST_NAME = "Raderad"
 
 
 def export_sections() -> dict[str, ExportSection]:
-    """The other apps' sections of a member export (settings.GDPR_EXPORT_SECTIONS), keyed by their app's name."""
-    return {path.partition(".")[0]: import_string(path) for path in settings.GDPR_EXPORT_SECTIONS}
+    """The other apps' sections of a member export (settings.GDPR_EXPORT_SECTIONS), keyed by their app's name; an
+    app's further sections by their function's name without "export_" (shifts.gdpr.export_availability:
+    "availability")."""
+    sections: dict[str, ExportSection] = {}
+    for path in settings.GDPR_EXPORT_SECTIONS:
+        app, function = path.partition(".")[0], path.rpartition(".")[2]
+        sections[function.removeprefix("export_") if app in sections else app] = import_string(path)
+    return sections
 
 
 def erase_hooks() -> list[EraseHook]:

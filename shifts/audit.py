@@ -2,8 +2,9 @@
 
 from auditlog.registry import auditlog
 
-from .models import Assignment, Line, Shift
+from .models import Assignment, Line, Shift, WorkloadRules
 
 auditlog.register(Line)
 auditlog.register(Shift)
 auditlog.register(Assignment)
+auditlog.register(WorkloadRules)  # the shelter's workload rules: who changed them, when

@@ -9,7 +9,7 @@ from django.utils.text import capfirst  # explicit labels, capitalised like the 
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import single_line
-from members.models import Member, MemberStatus
+from members.models import Member
 from trainings.models import Course
 
 from .generation import wall_clock
@@ -151,22 +151,29 @@ class ShiftForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    member = forms.ModelChoiceField(label=capfirst(_("volunteer")), queryset=Member.objects.none())
+    """Who goes on the shift. The page offers the choices (shifts/candidates.py: the eligible first, anyone else
+    through the search); any current member of the shelter is accepted here, and coordinator_assign's rules
+    decide. The page renders the choices itself (never the whole register), and the reason only when needed."""
+
+    member = forms.ModelChoiceField(
+        label=capfirst(_("volunteer")), queryset=Member.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
     reason = forms.CharField(
         label=capfirst(_("reason for overriding the rules")),
         required=False,
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Only needed when you assign her despite a rule."),
     )
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = (
-            Member.objects.filter(organisation=organisation, erased_at=None, status=MemberStatus.ACTIVE)
-            .only("pk", "first_name", "last_name")
-            .order_by("first_name", "last_name", "pk")
-        )
-        self.fields["member"].label_from_instance = lambda m: f"{m.first_name} {m.last_name}"
+        self.fields["member"].queryset = Member.objects.for_organisation(organisation).current()
+
+
+class CandidateSearchForm(forms.Form):
+    """?q= on the shift page: a name, or part of one, among the shelter's members."""
+
+    q = forms.CharField(label=capfirst(_("find someone else by name")), max_length=100, required=False)
 
 
 class ShiftChangeForm(ShiftForm):

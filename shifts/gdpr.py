@@ -3,7 +3,10 @@ GDPR_ERASE_HOOKS, which members.gdpr reads).
 
 Erasure keeps her assignment rows (hours and shifts covered stay in the statistics, anonymously: the member row
 itself is anonymised by members.gdpr) and removes what is personal: calendar tokens, waiting-list places, open
-swap offers, and override reasons written about her.
+swap offers, override reasons written about her, her absences and her wishes, and the call-outs she was asked in
+(the call-out itself stays: the coordinator's record that a shift was called out).
+
+Her absences and wishes are a section of their own (`export_availability`, "availability" in the export).
 """
 
 from __future__ import annotations
@@ -13,7 +16,21 @@ from django.contrib.contenttypes.models import ContentType
 
 from members.models import Member
 
-from .models import Assignment, CalendarToken, SwapOffer, WaitingListEntry
+from .forms import WEEKDAYS
+from .models import (
+    Absence,
+    AskAnswer,
+    Assignment,
+    CalendarToken,
+    CallOutAsk,
+    SwapOffer,
+    TimeOfDay,
+    WaitingListEntry,
+    Wishes,
+)
+
+# Her answers to call-outs in words (settings.GDPR_EXPORT_VALUE_LABELS).
+EXPORT_VALUE_LABELS = {"answer": AskAnswer.choices}
 
 
 def export_shifts(member: Member) -> list[dict]:
@@ -37,8 +54,62 @@ def export_shifts(member: Member) -> list[dict]:
     return rows
 
 
+def export_availability(member: Member) -> dict:
+    """Her absences (dates, when marked, whether she marked it herself; no reason is ever stored) and her wishes,
+    in words."""
+    absences = [
+        {
+            "first_day": absence.starts_on.isoformat(),
+            "last_day": absence.ends_on.isoformat(),
+            "marked_at": absence.created_at.isoformat(),
+            "marked_by_you": absence.created_by_id == member.pk,
+        }
+        for absence in Absence.objects.filter(member=member).order_by("starts_on", "pk")
+    ]
+    wishes = Wishes.objects.filter(member=member).first()
+    days, times = dict(WEEKDAYS), dict(TimeOfDay.choices)
+    wished = (
+        {
+            "weekdays": ", ".join(str(days[d]) for d in wishes.weekdays if d in days),
+            "times_of_day": ", ".join(str(times[t]) for t in wishes.times_of_day if t in times),
+            "lines": ", ".join(wishes.lines.order_by("name").values_list("name", flat=True)),
+            "max_per_week": wishes.max_per_week,
+            "max_per_month": wishes.max_per_month,
+        }
+        if wishes
+        else {}
+    )
+    return {"absences": absences, "wishes": wished}
+
+
+def export_callouts(member: Member) -> list[dict]:
+    """The call-outs she was asked in ("callouts" in the export): the shift's times, when she was asked, opened
+    her link and answered, and what (no colleague's name, nothing about who else was asked)."""
+    zone = member.organisation.zone
+
+    def local(moment):
+        return moment.astimezone(zone).isoformat() if moment else None
+
+    return [
+        {
+            "starts": local(ask.callout.shift.starts_at),
+            "ends": local(ask.callout.shift.ends_at),
+            "asked_at": local(ask.created_at),
+            "opened_at": local(ask.opened_at),
+            "answer": ask.answer,
+            "answered_at": local(ask.answered_at),
+        }
+        for ask in CallOutAsk.objects.filter(member=member)
+        .select_related("callout__shift")
+        .order_by("created_at", "pk")
+    ]
+
+
 def erase_shift_data(member: Member) -> None:
     CalendarToken.objects.filter(member=member).delete()
+    CallOutAsk.objects.filter(member=member).delete()
+    Absence.objects.filter(member=member).delete()
+    Wishes.objects.filter(member=member).delete()
     WaitingListEntry.objects.filter(member=member).delete()
     SwapOffer.objects.filter(assignment__member=member, taken_at=None, withdrawn_at=None).delete()
     overridden = list(Assignment.objects.filter(member=member).exclude(override_reason="").values_list("pk", flat=True))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, Q, Value, When
 from django.utils.translation import gettext_lazy as _
@@ -450,3 +451,264 @@ class CalendarToken(models.Model):
 
     def __str__(self):
         return f"calendar {self.member_id} {self.line_id or '-'}"
+
+
+# -- Availability: absences, her wishes, the shelter's workload rules (issue 17) ------------------------------
+
+ABSENCE_MAX_DAYS = 366
+
+
+class AbsenceQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> AbsenceQuerySet:
+        return self.filter(member__organisation=organisation)
+
+    def overlapping(self, first: date, last: date) -> AbsenceQuerySet:
+        """Absences that cover at least one day from `first` to `last` (inclusive)."""
+        return self.filter(starts_on__lte=last, ends_on__gte=first)
+
+
+class Absence(models.Model):
+    """A period she is away (frånvaro), from `starts_on` to `ends_on` inclusive, in the shelter's calendar.
+    No reason is asked or stored. Coordinators see that she is away and when, nothing more; other volunteers
+    nothing at all."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="absences", verbose_name=_("member"))
+    starts_on = models.DateField(_("away from"))
+    ends_on = models.DateField(_("away until"))
+    created_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("marked by")
+    )
+    created_at = models.DateTimeField(_("marked"))
+
+    objects = AbsenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["starts_on", "ends_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="absence_ends_on_or_after_start",
+                violation_error_message=_("The last day cannot be before the first day."),
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "ends_on"], name="absence_member_ends_idx")]
+
+    def __str__(self):
+        return f"{self.member_id} away {self.starts_on}–{self.ends_on}"
+
+    @property
+    def days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+
+class TimeOfDay(models.TextChoices):
+    """When a shift starts, by its local start hour (see `time_of_day`)."""
+
+    MORNING = "morning", _("Morning (06–12)")
+    DAY = "day", _("Daytime (12–17)")
+    EVENING = "evening", _("Evening (17–22)")
+    NIGHT = "night", _("Night (22–06)")
+
+
+def time_of_day(local_start_hour: int) -> str:
+    """The part of the day a shift belongs to, by the hour it starts in the shelter's time zone: morning 06:00–11:59,
+    daytime 12:00–16:59, evening 17:00–21:59, night 22:00–05:59."""
+    if 6 <= local_start_hour < 12:
+        return TimeOfDay.MORNING
+    if 12 <= local_start_hour < 17:
+        return TimeOfDay.DAY
+    if 17 <= local_start_hour < 22:
+        return TimeOfDay.EVENING
+    return TimeOfDay.NIGHT
+
+
+def validate_times_of_day(value) -> None:
+    if not isinstance(value, list) or any(v not in TimeOfDay.values for v in value) or len(set(value)) != len(value):
+        raise ValidationError(_("Choose times of day from the list."))
+
+
+def validate_weekday_list(value) -> None:
+    """Like validate_weekdays, but an empty list is allowed (no preference)."""
+    if value:
+        validate_weekdays(value)
+    elif not isinstance(value, list):
+        raise ValidationError(_("Choose weekdays from the list."))
+
+
+class Wishes(models.Model):
+    """Her wishes for the rota (önskemål), all optional: the weekdays, times of day and lines she prefers, and at
+    most how many shifts a week and a month she wants. They are wishes: suggestions use them, and the limits are
+    enforced as a rule (`within_own_limits`) only where the shelter's workload rules say so."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="wishes", verbose_name=_("member"))
+    weekdays = models.JSONField(
+        _("preferred weekdays"), default=list, blank=True, validators=[validate_weekday_list], help_text=_("0 = Monday")
+    )
+    times_of_day = models.JSONField(
+        _("preferred times of day"), default=list, blank=True, validators=[validate_times_of_day]
+    )
+    lines = models.ManyToManyField(Line, blank=True, related_name="+", verbose_name=_("preferred lines"))
+    max_per_week = models.PositiveSmallIntegerField(
+        _("at most shifts a week"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    max_per_month = models.PositiveSmallIntegerField(
+        _("at most shifts a month"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("wishes")
+        verbose_name_plural = _("wishes")
+
+    def __str__(self):
+        return f"wishes {self.member_id}"
+
+
+class WorkloadRules(models.Model):
+    """The shelter's workload rules, set by its admin. Blank (or off) is no limit; a shelter without a row has no
+    limits (`for_organisation` hands out an unsaved default). Each limit is one sign-up rule in shifts/rules.py
+    that a coordinator may override with a reason."""
+
+    MAX_REST_HOURS = 72
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="workload_rules", verbose_name=_("shelter")
+    )
+    max_per_week = models.PositiveSmallIntegerField(
+        _("at most shifts a week"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("A week is Monday to Sunday. Leave empty for no limit."),
+    )
+    max_per_month = models.PositiveSmallIntegerField(
+        _("at most shifts a month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty for no limit."),
+    )
+    rest_hours_after_night = models.PositiveSmallIntegerField(
+        _("rest after a night shift (hours)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_REST_HOURS)],
+        help_text=_(
+            "A night shift is one with any time between 00:00 and 05:00. Leave empty for no rest rule "
+            "(at most 72 hours)."
+        ),
+    )
+    no_back_to_back = models.BooleanField(
+        _("no shifts back to back"),
+        default=False,
+        help_text=_("A volunteer may not take a shift that starts when another of hers ends, on any line."),
+    )
+    enforce_own_limits = models.BooleanField(
+        _("enforce volunteers' own limits"),
+        default=False,
+        help_text=_("A volunteer's own “at most N shifts a week/month” is kept like a rule, not only as a wish."),
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("workload rules")
+        verbose_name_plural = _("workload rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rest_hours_after_night__isnull=True) | Q(rest_hours_after_night__lte=72),
+                name="workload_rest_hours_at_most_72",
+                violation_error_message=_("The rest after a night shift can be at most 72 hours."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"workload rules {self.organisation_id}"
+
+    @classmethod
+    def for_organisation(cls, organisation: Organisation) -> WorkloadRules:
+        """The shelter's rules, or an unsaved default (no limits) when it has none yet."""
+        return cls.objects.filter(organisation=organisation).first() or cls(organisation=organisation)
+
+
+# -- Call-outs: a discreet ask to chosen volunteers to take a gap (issue 17; services in shifts/callouts.py) -----
+
+
+class CallOutEnd(models.TextChoices):
+    FILLED = "filled", _("Filled")
+    CLOSED = "closed", _("Closed by a coordinator")
+
+
+class CallOutQuerySet(models.QuerySet):
+    def for_organisation(self, organisation: Organisation) -> CallOutQuerySet:
+        return self.filter(shift__line__organisation=organisation)
+
+    def open(self, now: datetime) -> CallOutQuerySet:
+        """Not filled or closed, on a shift that is neither cancelled nor started (an ask expires at the start)."""
+        return self.filter(closed_at=None, shift__cancelled_at=None, shift__starts_at__gt=now)
+
+
+class CallOut(models.Model):
+    """A coordinator's discreet ask (förfrågan om pass) to chosen volunteers to take `places` places on a shift:
+    one `CallOutAsk`, and one notice, per volunteer. The first to accept get the places through the sign-up
+    service; when they are filled it ends and the others are told. It expires at the shift's start."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="callouts", verbose_name=_("shift"))
+    places = models.PositiveSmallIntegerField(_("places asked for"), validators=[MinValueValidator(1)])
+    created_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("sent by")
+    )
+    created_at = models.DateTimeField(_("sent"))
+    closed_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended = models.CharField(_("how it ended"), max_length=10, choices=CallOutEnd.choices, blank=True)
+    closed_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("closed by")
+    )
+
+    objects = CallOutQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("call-out")
+        verbose_name_plural = _("call-outs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gte=1), name="callout_places_positive"),
+            models.UniqueConstraint(fields=["shift"], condition=Q(closed_at=None), name="callout_one_open_per_shift"),
+        ]
+
+    def __str__(self):
+        return f"call-out {self.pk} for {self.shift_id}"
+
+
+class AskAnswer(models.TextChoices):
+    TAKEN = "taken", _("Took the shift")
+    DECLINED = "declined", _("Cannot")
+
+
+class CallOutAsk(models.Model):
+    """One volunteer asked in a call-out. Her link (`shifts.callouts.answer_token`) is signed and carries this
+    row's pk and random `key`, so it answers this ask and no other."""
+
+    callout = models.ForeignKey(CallOut, on_delete=models.CASCADE, related_name="asks", verbose_name=_("call-out"))
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="callout_asks", verbose_name=_("member"))
+    key = models.CharField(max_length=16)
+    created_at = models.DateTimeField(_("asked"))
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    answer = models.CharField(_("answer"), max_length=10, choices=AskAnswer.choices, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # She tried to take it and a rule refused her (the rule's reason as a coordinator reads it); she may try again.
+    refused_at = models.DateTimeField(_("refused"), null=True, blank=True)
+    refusal = models.CharField(_("why she was refused"), max_length=500, blank=True)
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("assignment")
+    )
+
+    class Meta:
+        verbose_name = _("call-out ask")
+        verbose_name_plural = _("call-out asks")
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["callout", "member"], name="callout_ask_once_per_member")]
+
+    def __str__(self):
+        return f"ask {self.pk} of call-out {self.callout_id} to {self.member_id}"

@@ -18,12 +18,21 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Organisation
 from members.models import Member, MemberStatus, Role
 from notices.kinds import NoticeKind, subject_of
-from notices.models import Notice
+from notices.models import Notice, NoticeStatus
 from notices.outbox import Message, notice_plan_many, render_template_message
 
+from .callouts import Outcome, answer_url, ask_state, ask_when
 from .formatting import shift_when
-from .models import ACTIVE_STATUSES, Assignment, AssignmentStatus, Line, Shift, SwapOffer
-from .reminders import LOOK_BACK, MAX_OFFSET, reminder_variant, short_when, start_stamp
+from .models import ACTIVE_STATUSES, Assignment, AssignmentStatus, CallOutAsk, Line, Shift, SwapOffer
+from .reminders import (
+    LOOK_BACK,
+    MAX_OFFSET,
+    held_away_on,
+    held_away_soon,
+    reminder_variant,
+    short_when,
+    start_stamp,
+)
 
 
 class ShiftReminder(NoticeKind):
@@ -34,20 +43,21 @@ class ShiftReminder(NoticeKind):
 
     def plan(self, now: datetime) -> int:
         """A reminder for each active assignment and each of the member's offsets whose moment (start − offset,
-        real time) lies in (now − LOOK_BACK, now] on a shift that has not started. One query."""
-        assignments = (
-            Assignment.objects.filter(
-                status__in=ACTIVE_STATUSES,
-                shift__cancelled_at=None,
-                shift__starts_at__gt=now,
-                shift__starts_at__lte=now + MAX_OFFSET,
-                member__erased_at=None,
-            )
-            .exclude(member__status=MemberStatus.LEFT)
-            .select_related("shift", "member__organisation")
-        )
+        real time) lies in (now − LOOK_BACK, now] on a shift that has not started; none for a place she holds
+        while away (ShiftAtRisk tells the coordinators instead). One query, two when there is any."""
+        places = Assignment.objects.filter(
+            status__in=ACTIVE_STATUSES,
+            shift__cancelled_at=None,
+            shift__starts_at__gt=now,
+            shift__starts_at__lte=now + MAX_OFFSET,
+            member__erased_at=None,
+        ).exclude(member__status=MemberStatus.LEFT)
+        assignments = list(places.select_related("shift", "member__organisation"))
+        away = {held.assignment_id for held in held_away_soon(places, now)} if assignments else set()
         rows = []
         for assignment in assignments:
+            if assignment.pk in away:
+                continue
             shift = assignment.shift
             for offset in assignment.member.effective_reminder_offsets():
                 moment = shift.starts_at - timedelta(minutes=offset)
@@ -80,6 +90,8 @@ class ShiftReminder(NoticeKind):
             return "The shift was moved; a new reminder is planned for its new time."
         if not offset.isdigit() or int(offset) not in notice.recipient.effective_reminder_offsets():
             return "She no longer wants this reminder."
+        if held_away_on(shift, Assignment.objects.filter(pk=assignment.pk)):
+            return "She is away then: the coordinators are told the shift is at risk instead."
         return ""
 
     def render(self, notice: Notice) -> Message:
@@ -172,6 +184,64 @@ class UnderstaffedAlert(NoticeKind):
             "confirmed": shift.confirmed_count,
             "minimum": shift.min_volunteers,
         }
+        return render_template_message(self.template_name, context)
+
+
+class ShiftAtRisk(NoticeKind):
+    """To each coordinator of the shelter: someone holds a shift on a day she has since marked herself away, so it
+    may go unstaffed (her reminder is not sent). Planned once per shift and start time, as soon as beat's scan
+    sees it within MAX_OFFSET of its start. Discreet: no reason, and "away" only in the body, which only
+    coordinators get."""
+
+    slug = "shift_at_risk"
+    label = _("Shift at risk")
+
+    def plan(self, now: datetime) -> int:
+        """One notice per shift at risk starting within MAX_OFFSET and coordinator of its shelter (not one who is
+        away on it herself). Three queries when there is any."""
+        places = Assignment.objects.filter(
+            shift__cancelled_at=None, shift__starts_at__gt=now, shift__starts_at__lte=now + MAX_OFFSET
+        )
+        held = held_away_soon(places, now)
+        if not held:
+            return 0
+        away: dict[int, set[int]] = {}
+        for place in held:
+            away.setdefault(place.shift_id, set()).add(place.member_id)
+        shifts = list(Shift.objects.filter(pk__in=list(away)).select_related("line"))
+        coordinators = _coordinators({shift.line.organisation_id for shift in shifts})
+        rows = [
+            {
+                "recipient": coordinator,
+                "kind": self.slug,
+                "subject": shift,
+                "variant": start_stamp(shift.starts_at),
+                "due_at": now,
+            }
+            for shift in shifts
+            for coordinator in coordinators.get(shift.line.organisation_id, [])
+            if coordinator.pk not in away[shift.pk]
+        ]
+        return notice_plan_many(rows)
+
+    def load(self, notice: Notice) -> Shift | None:
+        return subject_of(Shift.objects.select_related("line__organisation"), notice)
+
+    def is_obsolete(self, notice: Notice) -> str:
+        shift = self.subject(notice)
+        if shift is None or shift.cancelled_at is not None:
+            return "The shift is cancelled."
+        if shift.starts_at <= timezone.now():
+            return "The shift has already started."
+        if notice.variant != start_stamp(shift.starts_at):
+            return "The shift was moved."
+        if not held_away_on(shift):
+            return "Nobody on the shift is away any more."
+        return ""
+
+    def render(self, notice: Notice) -> Message:
+        shift = self.subject(notice)
+        context = {"short_when": short_when(shift), "when": shift_when(shift), "line": shift.line.name}
         return render_template_message(self.template_name, context)
 
 
@@ -304,3 +374,69 @@ class ShiftChanged(NoticeKind):
             "new_line": shift.line.name,
         }
         return render_template_message(self.template_name, context)
+
+
+class CallOutAsked(NoticeKind):
+    """A coordinator asks her to take a gap (a call-out): the time and her one-tap link, nothing else."""
+
+    slug = "callout_ask"
+    label = _("Call-out: a shift needs you")
+    planned_by = "shifts.callouts.callout_send"
+
+    def load(self, notice: Notice) -> CallOutAsk | None:
+        asks = CallOutAsk.objects.select_related("callout__shift__line__organisation")
+        return subject_of(asks, notice)
+
+    def is_obsolete(self, notice: Notice) -> str:
+        ask = self.subject(notice)
+        if ask is None:
+            return "The ask is gone."
+        recipient = notice.recipient
+        if recipient.erased_at is not None or recipient.status in (MemberStatus.LEFT, MemberStatus.PAUSED):
+            return "She no longer takes shifts."
+        shift = ask.callout.shift
+        confirmed = Assignment.objects.filter(shift=shift, status=AssignmentStatus.CONFIRMED).count()
+        if (state := ask_state(ask, timezone.now(), confirmed=confirmed)) != Outcome.OPEN:
+            return f"The ask no longer applies ({state})."
+        return ""
+
+    def render(self, notice: Notice) -> Message:
+        ask = self.subject(notice)
+        context = {"when": ask_when(ask.callout.shift, timezone.now()), "url": answer_url(ask)}
+        return render_template_message(self.template_name, context)
+
+
+class CallOutFilled(NoticeKind):
+    """The call-out she was asked in is filled (or a coordinator closed it): she need not answer. Only to those
+    whose ask went out (an ask still waiting is dropped as obsolete instead)."""
+
+    slug = "callout_filled"
+    label = _("Call-out filled or closed")
+    planned_by = "shifts.callouts.callout_answer (the places are filled; callout_close when closed early)"
+
+    def load(self, notice: Notice) -> CallOutAsk | None:
+        asks = CallOutAsk.objects.select_related("callout__shift__line__organisation")
+        return subject_of(asks, notice)
+
+    def is_obsolete(self, notice: Notice) -> str:
+        ask = self.subject(notice)
+        if ask is None:
+            return "The ask is gone."
+        if ask.answer:
+            return "She has answered."
+        asked = Notice.objects.filter(
+            kind=CallOutAsked.slug, subject_type=notice.subject_type_id, subject_id=ask.pk, status__in=_WENT_OUT
+        )
+        if not asked.exists():
+            return "Her ask was never sent."
+        if ask.callout.shift.starts_at <= timezone.now():
+            return "The shift has already started."
+        return ""
+
+    def render(self, notice: Notice) -> Message:
+        ask = self.subject(notice)
+        context = {"when": ask_when(ask.callout.shift, timezone.now()), "closed": notice.variant == "closed"}
+        return render_template_message(self.template_name, context)
+
+
+_WENT_OUT = (NoticeStatus.SENT, NoticeStatus.IN_DOUBT)

@@ -1,25 +1,52 @@
 """The volunteer portal's read model: her shifts, the open shifts and offers she may take, her history.
 
-Every page is built with a fixed number of queries whatever the number of shifts: the open page loads the
-facts for all its shifts at once (`SignupFacts.for_shifts`) and runs the same rules as the services
-(shifts/rules.py); a card's buttons follow from its refusal codes.
+Every page is built with a fixed number of queries whatever the number of shifts. The open page shows one week
+at a time and at most `OPEN_PAGE_CAP` cards: it decides in Python, once per line and day, what depends only on
+her and the line (membership, trainings, shadow shifts: `rules.LINE_DAY_RULES`), lets SQL pick the week's
+shifts on those lines that do not clash with hers, and runs the full rules (`SignupFacts.for_shifts`, the same
+as the services) only on the page's shifts. A card's buttons follow from its refusal codes.
+
+A card is cheap to render: its words (staffing, badges, button labels) and its action URLs are computed here,
+the URLs from one `reverse` per action and page (`Links`).
 """
 
 from __future__ import annotations
 
+import copy
+import re
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property, lru_cache
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
+from core.params import MAX_PK, parse_int
 from members.models import Member, co_volunteer_contact
 
 from . import rules
 from .formatting import shift_when
-from .models import Assignment, AssignmentStatus, Shift, SwapOffer, WaitingListEntry
+from .models import Absence, Assignment, AssignmentStatus, Line, Shift, SwapOffer, WaitingListEntry
 from .rules import Refusal, SignupFacts
+from .services import release_deadline
+
+# At most this many shift cards on one open-shifts page (a busy week continues on the next page): bounded HTML
+# and render time whatever the shelter's density.
+OPEN_PAGE_CAP = 40
+# The colleagues' offers shown above the week: the soonest ones.
+OFFERS_CAP = 10
+WEEK = timedelta(days=7)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_LAST_MICROSECOND = (datetime(2200, 1, 1, tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
+_CURSOR = re.compile(r"([0-9]{1,19})-([0-9]{1,19})")
+_SENTINEL_PK = 987654321
 
 
 @dataclass
@@ -31,12 +58,133 @@ class CoVolunteer:
 
 @dataclass(frozen=True)
 class Action:
-    """One button on a card: a POST to the URL named `view` (with the shelter and `pk`)."""
+    """One button on a card: a POST to `url`."""
 
-    view: str
-    pk: int
+    url: str
     label: str
     primary: bool = False
+    confirm: bool = False  # she confirms what she may pass herself (rules.CONFIRMABLE: "you are away then")
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A word on a card; `css` is its class ("badge badge-ok"), empty for plain text."""
+
+    text: str
+    css: str
+
+
+class Links:
+    """The portal's action URLs for one shelter, each view reversed once per page; a card fills in its pk.
+    `back` (a query string) goes on every URL so that, without JavaScript, she returns to the week she was on."""
+
+    def __init__(self, organisation_slug: str, back: str = ""):
+        self.slug = organisation_slug
+        self.back = back
+        self._parts: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, view: str, pk: int) -> str:
+        if view not in self._parts:
+            url = reverse(view, kwargs={"organisation": self.slug, "pk": _SENTINEL_PK})
+            head, _sentinel, tail = url.rpartition(str(_SENTINEL_PK))
+            self._parts[view] = (head, tail + self.back)
+        head, tail = self._parts[view]
+        return f"{head}{pk}{tail}"
+
+
+@dataclass(frozen=True)
+class Words:
+    """The card's labels in the active language, translated once per process and language."""
+
+    take: str
+    take_anyway: str
+    queue: str
+    take_over: str
+    take_over_anyway: str
+    release: str
+    withdraw: str
+    offer: str
+    sit_beside: str
+    leave: str
+    on_waiting_list: str
+    offered_for_swap: str
+    shadow_shift: str
+    full: str
+    full_queue: str
+    needs_more: str
+    done: str
+    not_possible: str
+    with_label: str
+    shadow: str
+
+
+@lru_cache(maxsize=8)
+def _words_in(language: str) -> Words:
+    return Words(
+        take=_("Take the shift"),
+        take_anyway=_("Take the shift anyway"),
+        queue=_("Join the queue"),
+        take_over=_("Take over"),
+        take_over_anyway=_("Take over anyway"),
+        release=_("Release"),
+        withdraw=_("Withdraw the offer"),
+        offer=_("Offer for swap"),
+        sit_beside=_("Sit beside"),
+        leave=_("Leave the queue"),
+        on_waiting_list=_("On the waiting list"),
+        offered_for_swap=_("Offered for swap"),
+        shadow_shift=pgettext("portal badge", "Shadow shift"),
+        full=pgettext("staffing", "Full"),
+        full_queue=_("Full – you can join the queue"),
+        needs_more=_("Needs more"),
+        done=_("Done"),
+        not_possible=_("Not possible"),
+        with_label=_("With:"),
+        shadow=_("shadow"),
+    )
+
+
+def words() -> Words:
+    return _words_in(get_language() or "")
+
+
+def places_free(free: int) -> str:
+    return ngettext("%(count)d place free", "%(count)d places free", free) % {"count": free}
+
+
+def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone)
+
+
+def shift_times(shift: Shift) -> str:
+    """Only the wall-clock times ("20:00–23:00"), for a card under its day's heading."""
+    zone = shift.line.organisation.zone
+    return f"{shift.starts_at.astimezone(zone):%H:%M}–{shift.ends_at.astimezone(zone):%H:%M}"
+
+
+def may_release(shift: Shift, member: Member, now: datetime) -> bool:
+    """Whether releasing her place herself can succeed now (assignment_release's rule): before the shelter's
+    release deadline; a coordinator of the shelter may always."""
+    if member.is_coordinator and member.organisation_id == shift.line.organisation_id:
+        return True
+    return shift.starts_at > now and now <= release_deadline(shift)
+
+
+def release_sentence(shift: Shift, member: Member, now: datetime) -> str:
+    """What she can do later, said when she takes a shift: until when she may release it, or that only a swap
+    is left (empty for a coordinator, who may always release)."""
+    if member.is_coordinator and member.organisation_id == shift.line.organisation_id:
+        return ""
+    if may_release(shift, member, now):
+        deadline = release_deadline(shift).astimezone(shift.line.organisation.zone)
+        moment = _("%(day)s at %(time)s") % {"day": dateformat.format(deadline, "D j F"), "time": f"{deadline:%H:%M}"}
+        return _("You can release it until %(deadline)s; after that you can offer it for swap.") % {"deadline": moment}
+    hours = shift.line.organisation.release_deadline_hours
+    return ngettext(
+        "It starts within %(hours)d hour, so you cannot release it yourself: offer it for swap if you cannot come.",
+        "It starts within %(hours)d hours, so you cannot release it yourself: offer it for swap if you cannot come.",
+        hours,
+    ) % {"hours": hours}
 
 
 @dataclass
@@ -59,6 +207,11 @@ class Card:
     note_kind: str = ""
     done: bool = False
     can_shadow: bool = False
+    release_open: bool = True  # her own card: releasing it herself can still succeed (before the deadline)
+    # Only what she may pass herself stands in her way ("you are away then", rules.confirmable) and, once she
+    # confirms, nothing else: the card asks her ("Take the shift anyway", a POST with the confirmation).
+    confirm: bool = False
+    links: Links | None = None
 
     @property
     def full(self) -> bool:
@@ -66,33 +219,107 @@ class Card:
         return rules.full_only(self.refusals)
 
     @property
+    def words(self) -> Words:
+        return words()
+
+    @cached_property
+    def starts_iso(self) -> str:
+        return self.shift.starts_at.astimezone(self.shift.line.organisation.zone).isoformat()
+
+    @cached_property
     def reasons(self) -> list[str]:
         """The refusals shown on the card (a full shift says so with its staffing and the queue button)."""
         return [] if self.full else [refusal.message for refusal in self.refusals]
 
-    @property
+    @cached_property
+    def staffing(self) -> str:
+        """Staffing in words: "1 plats ledig", "2 platser lediga", "Fullt – kö möjlig" or "Fullt"."""
+        if not self.staffing_known:
+            return ""
+        shift, said = self.shift, words()
+        confirmed = shift.confirmed_count  # type: ignore[attr-defined]  # with_staffing() or open_page
+        if confirmed < shift.max_volunteers:
+            return places_free(shift.max_volunteers - confirmed)
+        queue = self.kind == "open" and self.full and not self.queued and not self.done
+        return said.full_queue if queue else said.full
+
+    @cached_property
+    def needs_more(self) -> str:
+        """ "Behöver fler" beside the staffing when the shift is below its minimum."""
+        if not self.staffing_known or self.shift.confirmed_count >= self.shift.min_volunteers:  # type: ignore[attr-defined]
+            return ""
+        return words().needs_more
+
+    @cached_property
+    def badges(self) -> list[Badge]:
+        """Her standing on the shift: in the queue, offered, a shadow shift; the hours of a past one."""
+        said = words()
+        badges = []
+        if self.queued:
+            badges.append(Badge(said.on_waiting_list, "badge badge-warning"))
+        if self.offered:
+            badges.append(Badge(said.offered_for_swap, "badge badge-warning"))
+        if self.assignment is not None and self.assignment.status == AssignmentStatus.SHADOW:
+            badges.append(Badge(said.shadow_shift, "badge badge-shadow"))
+        if self.kind == "history":
+            badges.append(Badge(_("%(hours)s h") % {"hours": floatformat(self.hours, -1)}, ""))
+        return badges
+
+    @cached_property
+    def note_label(self) -> str:
+        return words().done if self.note_kind == "success" else words().not_possible
+
+    @cached_property
+    def release_note(self) -> str:
+        """Her own card inside the release deadline: how she can still get out of it."""
+        if self.kind != "mine" or self.release_open or self.done or self.note or self.assignment is None:
+            return ""
+        hours = self.shift.line.organisation.release_deadline_hours
+        if not self.offered and self.assignment.status == AssignmentStatus.CONFIRMED:
+            return ngettext(
+                "Less than %(hours)d hour to go: offer it for swap, or contact your coordinator if you cannot come.",
+                "Less than %(hours)d hours to go: offer it for swap, or contact your coordinator if you cannot come.",
+                hours,
+            ) % {"hours": hours}
+        return ngettext(
+            "Less than %(hours)d hour to go: contact your coordinator if you cannot come.",
+            "Less than %(hours)d hours to go: contact your coordinator if you cannot come.",
+            hours,
+        ) % {"hours": hours}
+
+    @cached_property
     def actions(self) -> list[Action]:
         """The buttons: from the refusal codes on open and blocked cards, from her place on her own."""
         if self.done:
             return []
+        said = words()
+        link = self.links or Links(self.shift.line.organisation.slug)
         shift, assignment, offer = self.shift, self.assignment, self.offer
+        if self.confirm and self.kind in ("open", "blocked"):
+            return [Action(link("shifts:portal_take", shift.pk), said.take_anyway, primary=True, confirm=True)]
+        if self.confirm and self.kind == "offer" and offer is not None:
+            return [
+                Action(link("shifts:portal_offer_take", offer.pk), said.take_over_anyway, primary=True, confirm=True)
+            ]
         if self.kind == "open" and not self.refusals:
-            return [Action("shifts:portal_take", shift.pk, _("Take the shift"), primary=True)]
+            return [Action(link("shifts:portal_take", shift.pk), said.take, primary=True)]
         if self.kind == "open" and self.full and not self.queued:
-            return [Action("shifts:portal_queue", shift.pk, _("Join the queue"))]
+            return [Action(link("shifts:portal_queue", shift.pk), said.queue)]
         if self.kind == "offer" and offer is not None:
-            return [Action("shifts:portal_offer_take", offer.pk, _("Take over"), primary=True)]
+            return [Action(link("shifts:portal_offer_take", offer.pk), said.take_over, primary=True)]
         if self.kind == "mine" and assignment is not None:
-            actions = [Action("shifts:portal_release", assignment.pk, _("Release"))]
+            actions = []
+            if self.release_open:
+                actions.append(Action(link("shifts:portal_release", assignment.pk), said.release))
             if self.offered and offer:
-                actions.append(Action("shifts:portal_offer_withdraw", offer.pk, _("Withdraw the offer")))
+                actions.append(Action(link("shifts:portal_offer_withdraw", offer.pk), said.withdraw))
             if not self.offered and assignment.status == AssignmentStatus.CONFIRMED:
-                actions.append(Action("shifts:portal_offer", assignment.pk, _("Offer for swap")))
+                actions.append(Action(link("shifts:portal_offer", assignment.pk), said.offer))
             return actions
         if self.kind == "blocked" and self.can_shadow:
-            return [Action("shifts:portal_shadow", shift.pk, _("Sit beside"))]
+            return [Action(link("shifts:portal_shadow", shift.pk), said.sit_beside)]
         if self.kind == "waiting" and self.entry is not None:
-            return [Action("shifts:portal_leave", self.entry.pk, _("Leave the queue"))]
+            return [Action(link("shifts:portal_leave", self.entry.pk), said.leave)]
         return []
 
 
@@ -119,65 +346,381 @@ def _her_assignments(member: Member, now: datetime) -> list[Assignment]:
     )
 
 
+# -- open shifts --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a long week continues: after this shift (keyset on starts_at, pk)."""
+
+    starts_at: datetime
+    pk: int
+
+    @property
+    def token(self) -> str:
+        return f"{(self.starts_at - _EPOCH) // timedelta(microseconds=1)}-{self.pk}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> Cursor | None:
+        """A token from `token`, or None for anything else (the page then starts at the week's beginning)."""
+        match = _CURSOR.fullmatch(text or "")
+        if match is None:
+            return None
+        micros = parse_int(match.group(1), None, lo=0, hi=_LAST_MICROSECOND)
+        pk = parse_int(match.group(2), None, lo=1, hi=MAX_PK)
+        if micros is None or pk is None:
+            return None
+        return cls(_EPOCH + timedelta(microseconds=micros), pk)
+
+
+@dataclass(frozen=True)
+class OpenQuery:
+    """What the open-shifts page shows: a week (any day of it), one line or all, only what she may take or
+    everything, and where a long week continues."""
+
+    week: date | None = None
+    line: int | None = None
+    show_all: bool = False
+    after: Cursor | None = None
+
+    def encode(self) -> str:
+        """As a query string ("?week=2026-03-09&line=3"), empty for the default page."""
+        params: dict[str, str] = {}
+        if self.week is not None:
+            params["week"] = f"{self.week:%Y-%m-%d}"
+        if self.line is not None:
+            params["line"] = str(self.line)
+        if self.show_all:
+            params["all"] = "1"
+        if self.after is not None:
+            params["after"] = self.after.token
+        return f"?{urlencode(params)}" if params else ""
+
+
+@dataclass
+class Day:
+    day: date
+    heading: str  # "tisdag 9 december"
+    cards: list[Card]
+
+
 @dataclass
 class OpenPage:
-    cards: list[Card]
-    blocked: list[Card]
+    query: OpenQuery  # as shown: the week's Monday, a line of the shelter or None
+    week_label: str
+    days: list[Day]
     offers: list[Card]
+    lines: list[Line]  # the line filter's choices
+    previous_week: date | None
+    next_week: date | None
+    more: Cursor | None  # the week goes on after the last card
+    cards: int
+    next_day: date | None = None  # an empty week: the day of the next shift she could take (or any, show_all)
+    next_day_heading: str = ""
+    nothing_at_all: bool = False  # her first look found no shift to show in the whole sign-up window
+
+    @property
+    def week(self) -> date:
+        assert self.query.week is not None
+        return self.query.week
+
+    @property
+    def continued(self) -> bool:
+        return self.query.after is not None
+
+    @property
+    def show_all(self) -> bool:
+        return self.query.show_all
+
+    def _with(self, **changes) -> str:
+        return replace(self.query, **changes).encode()
+
+    @property
+    def previous_query(self) -> str:
+        return self._with(week=self.previous_week, after=None)
+
+    @property
+    def next_query(self) -> str:
+        return self._with(week=self.next_week, after=None)
+
+    @property
+    def next_day_query(self) -> str:
+        return self._with(week=self.next_day, after=None)
+
+    @property
+    def more_query(self) -> str:
+        return self._with(after=self.more)
+
+    @property
+    def first_query(self) -> str:
+        return self._with(after=None)
 
 
-def open_page(member: Member, now: datetime) -> OpenPage:
-    """Open shifts in the sign-up window (those she may take, and the others with their reasons) and the swap
-    offers she may take."""
-    organisation = member.organisation
-    shifts = list(
-        Shift.objects.for_organisation(organisation)
-        .not_cancelled()
-        .filter(starts_at__gt=now, starts_at__lte=now + timedelta(days=organisation.signup_window_days))
-        .with_staffing()
-        .select_related("line__organisation")
-        .order_by("starts_at", "pk")
+def week_label(monday: date) -> str:
+    """ "Vecka 11: 9–15 mars" (the month once when the week stays in it)."""
+    sunday = monday + timedelta(days=6)
+    first = dateformat.format(monday, "j" if monday.month == sunday.month else "j F")
+    return _("Week %(number)d: %(first)s–%(last)s") % {
+        "number": monday.isocalendar().week,
+        "first": first,
+        "last": dateformat.format(sunday, "j F"),
+    }
+
+
+def _line_days(member: Member, lines: list[Line], days: list[date]) -> list[Shift]:
+    """One stand-in shift per line and day (the whole day, a pk of its own below zero), for the rules that depend
+    only on her, the line and the day (copies of one per line: a page may need 30 lines × 7 days)."""
+    zone = member.organisation.zone
+    probes: list[Shift] = []
+    for line in lines:
+        template = Shift(line=line, min_volunteers=1, max_volunteers=1)
+        for day in days:
+            probe = copy.copy(template)
+            probe.pk = -(len(probes) + 1)
+            probe.starts_at = _local_midnight(day, zone)
+            probe.ends_at = _local_midnight(day + timedelta(days=1), zone)
+            probes.append(probe)
+    return probes
+
+
+def _away_periods(member: Member, first: date, last: date) -> list[tuple[date, date]]:
+    """Her absences over the days `first` to `last`, merged into separate periods (first, last day): one query."""
+    rows = (
+        Absence.objects.filter(member=member)
+        .overlapping(first, last)
+        .order_by("starts_on", "ends_on")
+        .values_list("starts_on", "ends_on")
     )
+    periods: list[tuple[date, date]] = []
+    for starts_on, ends_on in rows:
+        if periods and starts_on <= periods[-1][1] + timedelta(days=1):
+            periods[-1] = (periods[-1][0], max(periods[-1][1], ends_on))
+        else:
+            periods.append((starts_on, ends_on))
+    return periods
+
+
+def _not_starting_away(periods: list[tuple[date, date]], zone: ZoneInfo) -> Q:
+    """Shifts that do not start on a day she is away (the page's filter; the rules then check every day a shift
+    touches)."""
+    condition = Q()
+    for first, last in periods:
+        condition &= ~Q(
+            starts_at__gte=_local_midnight(first, zone), starts_at__lt=_local_midnight(last + timedelta(days=1), zone)
+        )
+    return condition
+
+
+def _on_open_lines(open_on: dict[date, list[int]], zone: ZoneInfo) -> Q:
+    """Shifts on the lines open to her on their day: one condition when they are the same every day (the
+    usual week), else one per day."""
+    if len({tuple(line_ids) for line_ids in open_on.values()}) == 1:
+        return Q(line_id__in=next(iter(open_on.values())))
+    condition = Q(pk__in=[])
+    for day, line_ids in open_on.items():
+        starts, ends = _local_midnight(day, zone), _local_midnight(day + timedelta(days=1), zone)
+        condition |= Q(starts_at__gte=starts, starts_at__lt=ends, line_id__in=line_ids)
+    return condition
+
+
+def open_page(member: Member, now: datetime, query: OpenQuery | None = None, *, cap: int = OPEN_PAGE_CAP) -> OpenPage:
+    """One week of open shifts: the week `query` asks for (kept inside the sign-up window), else the week of the
+    next shift she could take. The shifts she may take now (and full ones she may queue for), or with
+    `show_all` every shift with its reasons; at most `cap` cards, cut at a day's end where one fits; and the
+    soonest swap offers she may take."""
+    query = query or OpenQuery()
+    show_all = query.show_all
+    organisation = member.organisation
+    zone = organisation.zone
+    window_end = now + timedelta(days=organisation.signup_window_days)
+    today = now.astimezone(zone).date()
+    this_monday = today - timedelta(days=today.weekday())
+    last_day = window_end.astimezone(zone).date()
+    last_monday = last_day - timedelta(days=last_day.weekday())
+    lines = list(Line.objects.for_organisation(organisation).order_by("name", "pk"))
+    for line in lines:
+        line.organisation = organisation
+    by_pk = {line.pk: line for line in lines}
+    line_id = query.line if query.line in by_pk else None
+    qualify = rules.qualifier(member, _line_days(member, lines, [today]))
+    # Her absences: a day she is away has no line open to her (rules.LINE_DAY_RULES), and looking for her next
+    # shift passes over those days.
+    away = _away_periods(member, today, last_monday + timedelta(days=6))
+    back = _not_starting_away(away, zone)
+
+    known: dict[date, list[int]] = {}
+    unless_away: dict[date, list[int]] = {}  # the lines that would be open to her if she were not away
+
+    def open_lines(days: list[date]) -> dict[date, list[int]]:
+        """The lines open to her on each day (rules.LINE_DAY_RULES), each day decided once."""
+        if missing := [day for day in days if day not in known]:
+            probes = _line_days(member, lines, missing)
+            facts = rules.line_day_facts(member, probes, now=now, qualify=qualify, absences=away)
+            known.update({day: [] for day in missing})
+            unless_away.update({day: [] for day in missing})
+            for probe in probes:
+                if not rules.refusals(facts[probe.pk], rules.LINE_DAY_RULES):
+                    known[probe.local_date()].append(probe.line_id)
+                    unless_away[probe.local_date()].append(probe.line_id)
+                elif not rules.refusals(facts[probe.pk], rules.LINE_DAY_RULES, accepted=rules.CONFIRMABLE):
+                    unless_away[probe.local_date()].append(probe.line_id)
+        return {day: known[day] for day in days}
+
+    def week_days(monday: date) -> list[date]:
+        """The days of the week she can still see: from today, and inside the window unless `show_all`."""
+        week = (monday + timedelta(days=i) for i in range(7))
+        return [day for day in week if day >= today and (show_all or day <= last_day)]
+
+    # Every shift the page could list, in any week (not hers: those are on "my shifts").
+    listed = Shift.objects.filter(
+        line__in=list(by_pk),
+        cancelled_at=None,
+        starts_at__gt=now,
+        starts_at__lt=_local_midnight(last_monday + WEEK, zone),
+    ).exclude(pk__in=Assignment.objects.active().filter(member=member).values("shift_id"))
+    if line_id is not None:
+        listed = listed.filter(line_id=line_id)
+    if not query.show_all:
+        listed = listed.filter(starts_at__lte=window_end)
+
+    asked, first = query.week, None
+    if asked is None:
+        # Her first look: the week of the next shift she could take, else of the next shift at all (a new
+        # volunteer then sees why, and where she may sit beside), else this week.
+        if query.show_all:
+            hers = Q(line_id__in=[])
+        else:
+            open_lines(week_days(this_monday))
+            hers = Q(line_id__in=unless_away[today]) & back
+        first = (
+            listed.annotate(hers=Case(When(hers, then=Value(0)), default=Value(1)))
+            .order_by("hers", "starts_at")
+            .values_list("starts_at", flat=True)
+            .first()
+        )
+        asked = first.astimezone(zone).date() if first else today
+    nothing_at_all = query.week is None and first is None
+    monday = min(max(asked - timedelta(days=asked.weekday()), this_monday), last_monday)
+    week_start, week_end = _local_midnight(monday, zone), _local_midnight(monday + WEEK, zone)
+    query = replace(query, week=monday, line=line_id)
+    days = week_days(monday)
+    shifts = listed.filter(starts_at__gte=week_start, starts_at__lt=week_end).annotate(
+        queued=Exists(WaitingListEntry.objects.filter(shift=OuterRef("pk"), member=member))
+    )
+    later = Q(line_id__in=list(by_pk))
+    if not query.show_all:
+        open_on = open_lines(days)
+        later = Q(line_id__in=unless_away[days[-1]]) & back
+        busy = Assignment.objects.active().filter(
+            member=member,
+            shift__cancelled_at=None,
+            shift__starts_at__lt=OuterRef("ends_at"),
+            shift__ends_at__gt=OuterRef("starts_at"),
+        )
+        shifts = shifts.filter(_on_open_lines(open_on, zone)).exclude(Exists(busy))
+    if query.after is not None:
+        after = query.after
+        shifts = shifts.filter(Q(starts_at__gt=after.starts_at) | Q(starts_at=after.starts_at, pk__gt=after.pk))
+    rows = list(shifts.order_by("starts_at", "pk")[: cap + 1])
+    for shift in rows:
+        shift.line = by_pk[shift.line_id]
+
+    more = None
+    page_shifts = rows[:cap]
+    if len(rows) > cap:
+        last = page_shifts[-1].local_date()
+        if rows[cap].local_date() == last:
+            first_of_day = next(i for i, shift in enumerate(page_shifts) if shift.local_date() == last)
+            if first_of_day > 0:
+                page_shifts = page_shifts[:first_of_day]
+        more = Cursor(page_shifts[-1].starts_at, page_shifts[-1].pk)
+
     offers = list(
         SwapOffer.objects.for_organisation(organisation)
         .open(now)
+        .filter(assignment__shift__line__in=list(by_pk))
         .exclude(assignment__member=member)
-        .select_related("assignment__shift__line__organisation")
-        .order_by("assignment__shift__starts_at", "pk")
+        .select_related("assignment__shift")
+        .order_by("assignment__shift__starts_at", "pk")[:OFFERS_CAP]
     )
-    queued = set(
-        WaitingListEntry.objects.for_organisation(organisation)
-        .filter(member=member, shift__starts_at__gt=now)
-        .values_list("shift_id", flat=True)
-    )
-    facts = SignupFacts.for_shifts(shifts + [o.assignment.shift for o in offers], member, now=now)
-    cards, blocked = [], []
-    for shift in shifts:
-        if facts[shift.pk].on_shift:
-            continue
-        card = Card(
-            shift=shift,
-            when=shift_when(shift),
-            kind="open",
-            staffing_known=True,
-            queued=shift.pk in queued,
-            refusals=rules.signup_refusals(facts[shift.pk]),
+    for offer in offers:
+        offer.assignment.shift.line = by_pk[offer.assignment.shift.line_id]
+    facts = SignupFacts.for_shifts(page_shifts + [o.assignment.shift for o in offers], member, now=now, qualify=qualify)
+    for shift in page_shifts:
+        shift.confirmed_count = facts[shift.pk].confirmed  # type: ignore[attr-defined]  # as with_staffing() would
+    links = Links(organisation.slug, back=query.encode())
+
+    offer_cards = []
+    for o in offers:
+        # An offer she could take only by confirming (she is away then) shows with the shifts she cannot take.
+        refused = rules.signup_refusals(facts[o.assignment.shift_id], capacity=False)
+        confirm = rules.confirmable(refused) and not rules.signup_refusals(
+            facts[o.assignment.shift_id], capacity=False, accepted=rules.CONFIRMABLE
         )
-        if card.refusals and not card.full:
-            card.kind = "blocked"
-            card.can_shadow = not rules.shadow_refusals(facts[shift.pk])
-            blocked.append(card)
-        else:
-            cards.append(card)
-    offer_cards = [
-        Card(shift=o.assignment.shift, when=shift_when(o.assignment.shift), kind="offer", offer=o)
-        for o in offers
-        if not rules.signup_refusals(facts[o.assignment.shift_id], capacity=False)
-    ]
+        if not refused or (query.show_all and confirm):
+            shift = o.assignment.shift
+            offer_cards.append(
+                Card(
+                    shift=shift,
+                    when=shift_when(shift),
+                    kind="offer",
+                    offer=o,
+                    refusals=refused,
+                    confirm=confirm,
+                    links=links,
+                )
+            )
     # A full shift a colleague offers her is shown once, as the offer: "take over", not "join the queue".
     offered = {card.shift.pk for card in offer_cards}
-    cards = [card for card in cards if not (card.full and card.shift.pk in offered)]
-    return OpenPage(cards=cards, blocked=blocked, offers=offer_cards)
+    by_day: dict[date, list[Card]] = defaultdict(list)
+    count = 0
+    for shift in page_shifts:
+        refusals = rules.signup_refusals(facts[shift.pk])
+        card = Card(
+            shift=shift,
+            when=shift_times(shift),
+            kind="open",
+            staffing_known=True,
+            queued=shift.queued,  # annotated above
+            refusals=refusals,
+            confirm=rules.confirmable(refusals)
+            and not rules.signup_refusals(facts[shift.pk], accepted=rules.CONFIRMABLE),
+            links=links,
+        )
+        if refusals and not card.full:
+            if not query.show_all:
+                continue
+            card.kind = "blocked"
+            card.can_shadow = not rules.shadow_refusals(facts[shift.pk])
+        elif card.full and shift.pk in offered:
+            continue
+        by_day[shift.local_date()].append(card)
+        count += 1
+
+    next_day = None
+    if not count and query.after is None:
+        # An empty week says when the next one comes (on the lines open to her at the week's end, not while away).
+        coming = listed.filter(later, starts_at__gte=week_end).order_by("starts_at").values_list("starts_at", flat=True)
+        next_start = coming.first()
+        next_day = next_start.astimezone(zone).date() if next_start else None
+
+    return OpenPage(
+        query=query,
+        week_label=week_label(monday),
+        days=[Day(day, dateformat.format(day, "l j F"), cards) for day, cards in by_day.items()],
+        offers=offer_cards,
+        lines=[line for line in lines if line.active or line.pk == line_id],
+        previous_week=monday - WEEK if monday > this_monday else None,
+        next_week=monday + WEEK if monday < last_monday else None,
+        more=more,
+        cards=count,
+        next_day=next_day,
+        nothing_at_all=nothing_at_all,
+        next_day_heading=dateformat.format(next_day, "l j F") if next_day else "",
+    )
+
+
+# -- her shifts ---------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -216,6 +759,7 @@ def _co_volunteers(assignments: list[Assignment], member: Member) -> dict[int, l
 
 def mine_page(member: Member, now: datetime) -> MinePage:
     organisation = member.organisation
+    links = Links(organisation.slug)
     mine = [a for a in _her_assignments(member, now) if a.shift.starts_at > now]
     others = _co_volunteers(mine, member)
     offered = {
@@ -231,6 +775,8 @@ def mine_page(member: Member, now: datetime) -> MinePage:
             offered=a.pk in offered,
             offer=offered.get(a.pk),
             co_volunteers=others.get(a.shift_id, []),
+            release_open=may_release(a.shift, member, now),
+            links=links,
         )
         for a in mine
     ]
@@ -240,7 +786,7 @@ def mine_page(member: Member, now: datetime) -> MinePage:
         .select_related("shift__line__organisation")
         .order_by("shift__starts_at", "pk")
     )
-    waiting = [Card(shift=e.shift, when=shift_when(e.shift), kind="waiting", entry=e) for e in entries]
+    waiting = [Card(shift=e.shift, when=shift_when(e.shift), kind="waiting", entry=e, links=links) for e in entries]
     local_now = now.astimezone(organisation.zone)
     year_start = local_now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     month_start = local_now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)

@@ -3,6 +3,7 @@ so that two volunteers racing for the last place are served one after the other.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -46,12 +47,19 @@ def _same_shelter_coordinator(member: Member, shift: Shift) -> bool:
 
 @transaction.atomic
 def shift_sign_up(
-    *, shift: Shift, member: Member, now: datetime | None = None, qualify: QualificationReasons | None = None
+    *,
+    shift: Shift,
+    member: Member,
+    now: datetime | None = None,
+    qualify: QualificationReasons | None = None,
+    accepted: Collection[Code] = (),
 ) -> Assignment:
-    """Take a place on the shift, or raise SignupRefused (`full` when the waiting list is the way in)."""
+    """Take a place on the shift, or raise SignupRefused (`full` when the waiting list is the way in). `accepted`:
+    the codes she confirmed she passes herself (`rules.CONFIRMABLE`, "you are away then"), passed to the rules."""
     now = now or timezone.now()
     shift = _lock(shift)
-    if refusals := rules.signup_refusals(SignupFacts.for_shift(shift, member, now=now, qualify=qualify)):
+    facts = SignupFacts.for_shift(shift, member, now=now, qualify=qualify)
+    if refusals := rules.signup_refusals(facts, accepted=accepted):
         raise SignupRefused(*refusals)
     WaitingListEntry.objects.filter(shift=shift, member=member).delete()
     return Assignment.objects.create(shift=shift, member=member, status=AssignmentStatus.CONFIRMED, created_at=now)
@@ -59,13 +67,19 @@ def shift_sign_up(
 
 @transaction.atomic
 def waiting_list_join(
-    *, shift: Shift, member: Member, now: datetime | None = None, qualify: QualificationReasons | None = None
+    *,
+    shift: Shift,
+    member: Member,
+    now: datetime | None = None,
+    qualify: QualificationReasons | None = None,
+    accepted: Collection[Code] = (),
 ) -> WaitingListEntry:
-    """Queue for a full shift. Refused when she could sign up right away or may not take it at all."""
+    """Queue for a full shift. Refused when she could sign up right away or may not take it at all (`accepted` as
+    in shift_sign_up)."""
     now = now or timezone.now()
     shift = _lock(shift)
     facts = SignupFacts.for_shift(shift, member, now=now, qualify=qualify)
-    if refusals := rules.signup_refusals(facts, capacity=False):
+    if refusals := rules.signup_refusals(facts, capacity=False, accepted=accepted):
         raise SignupRefused(*refusals)
     if not facts.full:
         raise SignupRefused(Refusal(Code.PLACES_FREE, _("The shift has free places: sign up instead.")))
@@ -181,10 +195,16 @@ def swap_withdraw(*, offer: SwapOffer, by: Member, now: datetime | None = None) 
 
 @transaction.atomic
 def swap_take(
-    *, offer: SwapOffer, member: Member, now: datetime | None = None, qualify: QualificationReasons | None = None
+    *,
+    offer: SwapOffer,
+    member: Member,
+    now: datetime | None = None,
+    qualify: QualificationReasons | None = None,
+    accepted: Collection[Code] = (),
 ) -> Assignment:
     """Take a colleague's offered place: she must pass the sign-up rules (except the full shift, since the place
-    is handed over). Both rows are locked; the offerer is released and the taker confirmed in one transaction."""
+    is handed over; `accepted` as in shift_sign_up). Both rows are locked; the offerer is released and the taker
+    confirmed in one transaction."""
     now = now or timezone.now()
     shift = _lock(offer.assignment.shift)
     offer = SwapOffer.objects.select_for_update().get(pk=offer.pk)
@@ -194,7 +214,7 @@ def swap_take(
     if given.member_id == member.pk:
         raise SignupRefused(Refusal(Code.OWN_OFFER, _("This is your own offer.")))
     if refusals := rules.signup_refusals(
-        SignupFacts.for_shift(shift, member, now=now, qualify=qualify), capacity=False
+        SignupFacts.for_shift(shift, member, now=now, qualify=qualify), capacity=False, accepted=accepted
     ):
         raise SignupRefused(*refusals)
     given.status = AssignmentStatus.RELEASED
@@ -250,6 +270,8 @@ def coordinator_assign(
     facts = SignupFacts.for_shift(shift, member, now=now, qualify=qualify)
     if facts.on_shift:
         raise SignupRefused(Refusal(Code.ALREADY_ON, _("She is already on this shift.")))
+    if closed := rules.refusals(facts, rules.CLOSED_RULES):
+        raise SignupRefused(*closed)  # a cancelled or started shift: no override opens it
     refusals = rules.signup_refusals(facts)
     if refusals and not override:
         raise SignupRefused(*refusals)
@@ -262,7 +284,9 @@ def coordinator_assign(
         status=AssignmentStatus.CONFIRMED,
         created_at=now,
         overridden_by=by if refusals else None,
-        override_reason="\n".join([reason.strip(), *(refusal.message for refusal in refusals)]) if refusals else "",
+        override_reason="\n".join([reason.strip(), *(refusal.to_coordinator for refusal in refusals)])
+        if refusals
+        else "",
     )
     change_record(shift=shift, member=member, kind=RotaChangeKind.ADDED, now=now)
     return assignment

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import feeds, lines, portal, rota, shift, stats
+from .views import availability, callouts, feeds, lines, portal, rota, shift, stats
 
 app_name = "shifts"
 urlpatterns: list = [
@@ -17,6 +17,7 @@ urlpatterns: list = [
 urlpatterns += [
     path("rota/", rota.rota_month, name="rota_month"),
     path("rota/week/", rota.rota_week, name="rota_week"),
+    path("rota/day/", rota.rota_day, name="rota_day"),
     path("rota/gaps/", rota.rota_gaps, name="rota_gaps"),
     path("rota/publish/", rota.rota_publish_view, name="rota_publish"),
     path("rota/shifts/new/", lines.shift_create, name="shift_create"),
@@ -49,4 +50,24 @@ urlpatterns += [path("shifts/next/", portal.portal_next, name="portal_next")]
 urlpatterns += [
     path("shifts/<int:pk>/shadow/", portal.portal_shadow, name="portal_shadow"),
     path("shifts/offers/<int:pk>/withdraw/", portal.portal_offer_withdraw, name="portal_offer_withdraw"),
+]
+
+# Her absences and wishes, a coordinator's view of a member's, the shelter's workload rules (views/availability.py).
+
+urlpatterns += [
+    path("availability/", availability.my_availability, name="availability"),
+    path("availability/absences/new/", availability.my_absence_add, name="availability_absence_add"),
+    path("availability/absences/<int:pk>/remove/", availability.my_absence_remove, name="availability_absence_remove"),
+    path("availability/wishes/", availability.my_wishes, name="availability_wishes"),
+    path("rota/members/<int:pk>/availability/", availability.member_availability, name="member_availability"),
+    path("rota/members/<int:pk>/absences/new/", availability.member_absence_add, name="member_absence_add"),
+    path("rota/absences/<int:pk>/remove/", availability.member_absence_remove, name="member_absence_remove"),
+    path("rota/workload/", availability.workload_rules, name="workload_rules"),
+]
+
+# Call-outs from the shift page (views/callouts.py); her answer link is in config/urls.py, outside any shelter.
+
+urlpatterns += [
+    path("rota/shifts/<int:pk>/callout/", callouts.callout_send_view, name="callout_send"),
+    path("rota/callouts/<int:pk>/close/", callouts.callout_close_view, name="callout_close"),
 ]

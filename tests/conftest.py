@@ -4,15 +4,35 @@ skip on a laptop but must run under CI=true."""
 
 import logging
 import os
+import sys
+import tempfile
 import warnings
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from members.middleware import SESSION_KEY
-from members.models import Role
 
-from .factories import MemberFactory, OrganisationFactory
+def _cache_bytecode_outside_the_checkout() -> None:
+    """With PYTHONDONTWRITEBYTECODE set (as on the machines that keep __pycache__ out of a shared checkout), every
+    test process compiled the project and rewrote every test module's asserts again: about 6 s of CPU per xdist
+    worker, and again in each manage.py subprocess. The bytecode goes to a cache in the temp directory instead,
+    never beside the sources (Python and pytest check each cached file against its source's mtime and size)."""
+    if not sys.dont_write_bytecode:
+        return
+    prefix = sys.pycache_prefix or str(Path(tempfile.gettempdir()) / f"jourplan-pycache-{os.getuid()}")
+    sys.pycache_prefix = prefix
+    sys.dont_write_bytecode = False
+    os.environ["PYTHONPYCACHEPREFIX"] = prefix  # the tests' subprocesses
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
+_cache_bytecode_outside_the_checkout()
+
+from members.middleware import SESSION_KEY  # noqa: E402
+from members.models import Role  # noqa: E402
+
+from .factories import MemberFactory, OrganisationFactory  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from core.models import Organisation, User
 from members.models import Member, MemberStatus, Role
-from shifts.models import Assignment, AssignmentStatus, Line, Shift, ShiftPattern
+from shifts.models import (
+    Absence,
+    Assignment,
+    AssignmentStatus,
+    Line,
+    Shift,
+    ShiftPattern,
+    Wishes,
+    WorkloadRules,
+)
 from trainings.models import Course, SessionSignup, TrainingRecord, TrainingSession
 
 PASSWORD = "correct-horse-battery-42"
@@ -167,3 +176,33 @@ class TrainingRecordFactory(factory.django.DjangoModelFactory):
     member = factory.SubFactory(MemberFactory)
     course = factory.SubFactory(CourseFactory, organisation=factory.SelfAttribute("..member.organisation"))
     completed_on = factory.LazyFunction(timezone.localdate)
+
+
+# --- Availability (issue 17) -----------------------------------------------------------------------------------
+class AbsenceFactory(factory.django.DjangoModelFactory):
+    """She marked herself away for a week from two days after NOW."""
+
+    class Meta:
+        model = Absence
+
+    member = factory.SubFactory(MemberFactory)
+    starts_on = (NOW + timedelta(days=2)).date()
+    ends_on = factory.LazyAttribute(lambda absence: absence.starts_on + timedelta(days=6))
+    created_by = factory.SelfAttribute("member")
+    created_at = NOW
+
+
+class WishesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Wishes
+
+    member = factory.SubFactory(MemberFactory)
+
+
+class WorkloadRulesFactory(factory.django.DjangoModelFactory):
+    """A shelter's workload rules; no limits unless told."""
+
+    class Meta:
+        model = WorkloadRules
+
+    organisation = factory.SubFactory(OrganisationFactory)

@@ -27,7 +27,7 @@ from .qualification import EXPIRING_WITHIN_DAYS
 WARN_DAYS = (60, 14)
 
 
-def _latest_records():
+def latest_expiring_records():
     """Records not superseded by a later-expiring (or never-expiring) record of the same course, of current members."""
     newer = TrainingRecord.objects.filter(member=OuterRef("member"), course=OuterRef("course")).filter(
         Q(expires_on=None) | Q(expires_on__gt=OuterRef("expires_on"))
@@ -50,7 +50,9 @@ class TrainingExpiring(NoticeKind):
         today = timezone.localdate(now)
         rows = []
         horizon = today + timedelta(days=max(WARN_DAYS))
-        for record in _latest_records().filter(expires_on__gte=today, expires_on__lte=horizon).select_related("member"):
+        for record in (
+            latest_expiring_records().filter(expires_on__gte=today, expires_on__lte=horizon).select_related("member")
+        ):
             days_left = (record.expires_on - today).days
             variant = "14" if days_left <= 14 else "60"
             rows.append({"recipient": record.member, "kind": self.slug, "subject": record, "variant": variant})
@@ -63,7 +65,7 @@ class TrainingExpiring(NoticeKind):
         record = self.subject(notice)
         if record is None or record.member_id != notice.recipient_id:
             return "The training record no longer exists."
-        if _latest_records().filter(pk=record.pk).count() == 0:
+        if latest_expiring_records().filter(pk=record.pk).count() == 0:
             return "The training has been renewed."
         return ""
 
@@ -88,7 +90,7 @@ class TrainingDigest(NoticeKind):
         year, week, _day = today.isocalendar()
         horizon = today + timedelta(days=EXPIRING_WITHIN_DAYS)
         organisations = set(
-            _latest_records().filter(expires_on__lte=horizon).values_list("course__organisation", flat=True)
+            latest_expiring_records().filter(expires_on__lte=horizon).values_list("course__organisation", flat=True)
         )
         if not organisations:
             return 0
@@ -106,7 +108,7 @@ class TrainingDigest(NoticeKind):
         today = timezone.localdate()
         horizon = today + timedelta(days=EXPIRING_WITHIN_DAYS)
         rows = (
-            _latest_records()
+            latest_expiring_records()
             .filter(course__organisation=notice.recipient.organisation_id, expires_on__lte=horizon)
             .values_list("course__name", "expires_on")
         )

@@ -17,6 +17,7 @@ from ..access import coordinator_required, superuser_required, volunteer_require
 from ..forms import InviteForm, ShelterForm
 from ..models import Member, MemberStatus
 from ..onboarding import current_pledge, members_with_current_pledge
+from ..panels import start_page_panels
 from ..services import (
     member_invite,
     membership_accept,
@@ -71,9 +72,16 @@ def invitation_answer(request, pk: int):
 
 @volunteer_required
 def portal(request):
+    """Her start page: the pledge to sign, her next shifts, and for a coordinator the panels of
+    settings.START_PAGE_PANELS (a fixed number of queries whatever the shelter's size)."""
     pledge = current_pledge(request.organisation)
     pledge_to_sign = pledge is not None and not members_with_current_pledge(request.organisation, [request.member.pk])
-    return render(request, "members/portal.html", {"today": timezone.localdate(), "pledge_to_sign": pledge_to_sign})
+    panels = start_page_panels(request.organisation, request.member, timezone.now())
+    return render(
+        request,
+        "members/portal.html",
+        {"today": timezone.localdate(), "pledge_to_sign": pledge_to_sign, "panels": panels},
+    )
 
 
 @coordinator_required

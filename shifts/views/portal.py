@@ -1,22 +1,42 @@
 """The volunteer portal (phone first): her shifts, open shifts and offers, and the one-tap actions on them.
 
 Each action is a normal POST that redirects with a message; when htmx sends it, the view answers with the
-shift card alone (showing the outcome), which htmx swaps in place of the old card."""
+shift card alone (showing the outcome), which htmx swaps in place of the old card. The open shifts page shows a
+week; its week links, line filter and toggle are plain links and a GET form, which htmx turns into a swap of
+the week's part of the page (with the address pushed to the history)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import JourplanError
+from core.params import date_param, int_param, pk_param
 from members.access import volunteer_required
 
+from .. import rules
 from ..formatting import shift_when
 from ..models import Assignment, Shift, SwapOffer, WaitingListEntry
-from ..portal import Card, mine_page, next_shifts, open_page
+from ..portal import (
+    Card,
+    Cursor,
+    Links,
+    OpenQuery,
+    may_release,
+    mine_page,
+    next_shifts,
+    open_page,
+    release_sentence,
+    shift_times,
+    words,
+)
 from ..services import (
     SignupRefused,
     assignment_release,
@@ -36,36 +56,93 @@ def portal_mine(request):
     return render(request, "shifts/portal_mine.html", {"page": page})
 
 
+def _open_query(request) -> OpenQuery:
+    """?week=YYYY-MM-DD&line=<pk>&all=1&after=<cursor>; anything unusable is the default."""
+    return OpenQuery(
+        week=date_param(request, None, "week"),
+        line=pk_param(request, "line"),
+        show_all=int_param(request, "all", 0, lo=0, hi=1) == 1,
+        after=Cursor.parse(request.GET.get("after", "").strip()),
+    )
+
+
 @volunteer_required
 def portal_open(request):
-    page = open_page(request.member, timezone.now())
-    return render(request, "shifts/portal_open.html", {"page": page})
+    page = open_page(request.member, timezone.now(), _open_query(request))
+    open_url = reverse("shifts:portal_open", kwargs={"organisation": request.organisation.slug})
+    context = {"page": page, "open_url": open_url}
+    if request.htmx and request.htmx.target == "open-shifts" and not request.htmx.history_restore_request:
+        response = render(request, "shifts/partials/portal_open_week.html", context)
+    else:
+        response = render(request, "shifts/portal_open.html", context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 def _outcome(request, *, shift: Shift, kind: str, ok: str, error: JourplanError | None, target: str, **card_extra):
-    """Tell her what happened: the card alone for htmx, otherwise a message and a redirect to the page."""
+    """Tell her what happened: the card alone for htmx, otherwise a message and a redirect to the page (the
+    open shifts at the week she was on). Refused only for what she may pass herself (she is away then), the card
+    asks her to confirm; without JavaScript the open shifts page shows that card (with the shifts she cannot take,
+    where it is)."""
     if error is None:
         note, note_kind = ok, "success"
     else:
         note, note_kind = error.message, "error"
+    query = _open_query(request)
+    if card_extra.get("confirm"):
+        # The card's reasons say it beside the button that asks her; without JavaScript the message says which
+        # button, and the page shows the card among the shifts she cannot take.
+        query = replace(query, show_all=True)
+        said = words()
+        button = said.take_over_anyway if kind == "offer" else said.take_anyway
+        asking = _("%(reason)s If you can come after all, choose “%(button)s”.")
+        note = "" if request.htmx else asking % {"reason": note, "button": button}
+    back = query.encode() if target == "shifts:portal_open" else ""
     if not request.htmx:
         (messages.success if error is None else messages.error)(request, note)
-        return redirect(target, organisation=request.organisation.slug)
+        return redirect(reverse(target, kwargs={"organisation": request.organisation.slug}) + back)
     shift = Shift.objects.with_staffing().select_related("line__organisation").get(pk=shift.pk)
     card = Card(
         shift=shift,
-        when=shift_when(shift),
+        when=shift_times(shift) if kind in ("open", "blocked") else shift_when(shift),
         kind=kind,
         staffing_known=True,
         note=note,
         note_kind=note_kind,
+        release_open=may_release(shift, request.member, timezone.now()),
+        links=Links(request.organisation.slug, back=back),
         **{"done": error is None, **card_extra},
     )
     return render(request, "shifts/partials/shift_card.html", {"card": card})
 
 
 def _shift(request, pk) -> Shift:
-    return get_object_or_404(Shift.objects.for_organisation(request.organisation).select_related("line"), pk=pk)
+    return get_object_or_404(
+        Shift.objects.for_organisation(request.organisation).select_related("line__organisation"), pk=pk
+    )
+
+
+def _taken(first: str, shift: Shift, member) -> str:
+    """ "The shift is yours." and until when she may release it (or that a swap is the way out)."""
+    return " ".join(part for part in (first, release_sentence(shift, member, timezone.now())) if part)
+
+
+CONFIRMED = "away"  # the value of the field "confirm" of "Take the shift anyway"
+
+
+def _accepted(request) -> frozenset[rules.Code]:
+    """What she confirmed she passes herself ("Take the shift anyway": she is away then), as the rules' codes."""
+    return rules.CONFIRMABLE if request.POST.get("confirm") == CONFIRMED else frozenset()
+
+
+def _refused_card(refused: SignupRefused) -> dict:
+    """What the card keeps of a refusal: a full shift its waiting-list button; a refusal she may pass herself the
+    question ("Take the shift anyway")."""
+    if refused.full:
+        return {"refusals": refused.refusals}
+    if rules.confirmable(refused.refusals):
+        return {"refusals": refused.refusals, "confirm": True}
+    return {}
 
 
 @volunteer_required
@@ -73,13 +150,17 @@ def _shift(request, pk) -> Shift:
 def portal_take(request, pk):
     shift = _shift(request, pk)
     try:
-        shift_sign_up(shift=shift, member=request.member)
+        shift_sign_up(shift=shift, member=request.member, accepted=_accepted(request))
     except SignupRefused as refused:
-        # A full shift keeps the card open with the waiting-list button.
-        extra = {"refusals": refused.refusals} if refused.full else {}
+        extra = _refused_card(refused)
         return _outcome(request, shift=shift, kind="open", ok="", error=refused, target="shifts:portal_open", **extra)
     return _outcome(
-        request, shift=shift, kind="open", ok=_("The shift is yours."), error=None, target="shifts:portal_open"
+        request,
+        shift=shift,
+        kind="open",
+        ok=_taken(_("The shift is yours."), shift, request.member),
+        error=None,
+        target="shifts:portal_open",
     )
 
 
@@ -165,20 +246,26 @@ def portal_offer(request, pk):
 @require_POST
 def portal_offer_take(request, pk):
     offer = get_object_or_404(
-        SwapOffer.objects.for_organisation(request.organisation).select_related("assignment__shift"), pk=pk
+        SwapOffer.objects.for_organisation(request.organisation).select_related(
+            "assignment__shift__line__organisation"
+        ),
+        pk=pk,
     )
     shift = offer.assignment.shift
     try:
-        swap_take(offer=offer, member=request.member)
+        swap_take(offer=offer, member=request.member, accepted=_accepted(request))
     except JourplanError as refused:
+        # A handed-over place is never full for her; only "you are away then" makes the card ask.
+        asks = isinstance(refused, SignupRefused) and rules.confirmable(refused.refusals)
+        extra = {"refusals": refused.refusals, "confirm": True} if asks else {}
         return _outcome(
-            request, shift=shift, kind="offer", ok="", error=refused, target="shifts:portal_open", offer=offer
+            request, shift=shift, kind="offer", ok="", error=refused, target="shifts:portal_open", offer=offer, **extra
         )
     return _outcome(
         request,
         shift=shift,
         kind="offer",
-        ok=_("You have taken over the shift."),
+        ok=_taken(_("You have taken over the shift."), shift, request.member),
         error=None,
         target="shifts:portal_open",
     )

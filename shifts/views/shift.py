@@ -1,20 +1,29 @@
 """The coordinator's shift page and its actions: assign (with override), remove, cancel and change. Reads come
-from shifts/selectors.py, writes from the services; the views only translate between the request and them."""
+from shifts/selectors.py and shifts/candidates.py, writes from the services; the views only translate between
+the request and them."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.errors import JourplanError
+from core.params import pk_param
 from members.access import coordinator_required, in_organisation_time
 
+from ..callouts import shift_callouts
+from ..candidates import FINAL, SUGGESTED_SHOWN, candidates_for, closed_refusals
 from ..changes import shift_change
-from ..forms import AssignForm, ShiftChangeForm
+from ..forms import AssignForm, CandidateSearchForm, ShiftChangeForm
 from ..models import Assignment, Shift
+from ..reminders import held_away_on
+from ..rules import Refusal
 from ..selectors import unpublished_count
 from ..services import RotaError, SignupRefused, coordinator_assign, coordinator_remove, shift_cancel
 
@@ -26,21 +35,54 @@ def _shifts(request):
 @coordinator_required
 @in_organisation_time
 def rota_shift(request, pk):
-    shift = get_object_or_404(_shifts(request).select_related("line"), pk=pk)
-    return _shift_page(request, shift, AssignForm(organisation=request.organisation))
+    return _shift_page(request, pk, AssignForm(organisation=request.organisation))
 
 
-def _shift_page(request, shift, form, refusals=None, status=200):
-    shift = _shifts(request).with_staffing().select_related("line").get(pk=shift.pk)
+def _shift_page(request, pk, form, *, refusals: list[Refusal] | None = None, after_post=False, status=200):
+    """The shift page. After a refused assignment (`refusals`) the form keeps her chosen and shows the reason box;
+    so does a pick from the search (?pick=) of someone the rules refuse. The reason box is never there at first."""
+    now = timezone.now()
+    shift = get_object_or_404(_shifts(request).with_staffing().select_related("line__organisation"), pk=pk)
     assignments = list(shift.assignments.active().select_related("member").order_by("created_at", "pk"))
     waiting = list(shift.waiting_list.select_related("member"))
+    closed = closed_refusals(shift, now)
+    search = CandidateSearchForm(request.GET)
+    choices = None
+    warnings: list[str] = []
+    checked = picked_apart = None
+    if not closed:
+        query = search.cleaned_data["q"] if search.is_valid() else ""
+        pick = form.cleaned_data["member"].pk if refusals else pk_param(request, "pick")
+        # A gap also gets its suggestions, best fit first, above the assign form (coordinators only: this page).
+        suggest = SUGGESTED_SHOWN if shift.confirmed_count < shift.min_volunteers else 0
+        choices = candidates_for(shift, now, query=query, pick=pick, suggest=suggest)
+        if refusals:
+            warnings = [refusal.to_coordinator for refusal in refusals]
+        elif choices.picked and choices.picked.refusals and choices.picked.overridable:
+            warnings = choices.picked.messages
+        if choices.picked:
+            checked = choices.picked.member.pk
+            picked_apart = all(each.member.pk != checked for each in choices.eligible)
+    shift_url = reverse("shifts:rota_shift", kwargs={"organisation": request.organisation.slug, "pk": shift.pk})
     context = {
         "shift": shift,
+        "missing": max(shift.min_volunteers - shift.confirmed_count, 0),
         "assignments": assignments,
         "waiting": waiting,
         "form": form,
-        "refusals": refusals or [],
+        "search": search,
+        "choices": choices,
+        "checked": checked,
+        "picked_apart": picked_apart,
+        "month_name": date_format(choices.month, "F") if choices else "",
+        "closed": [refusal.message for refusal in closed],
+        "after_post": after_post,
+        "warnings": warnings,
+        "shift_url": shift_url,
         "unpublished": unpublished_count(request.organisation),
+        # Places held by someone who has since marked herself away (issue 17): "Borta" beside her, the shift at risk.
+        "away": set() if closed else {held.assignment_id for held in held_away_on(shift)},
+        "callouts": shift_callouts(shift, now),
     }
     return render(request, "shifts/rota_shift.html", context, status=status)
 
@@ -49,10 +91,13 @@ def _shift_page(request, shift, form, refusals=None, status=200):
 @coordinator_required
 @in_organisation_time
 def rota_assign(request, pk):
-    shift = get_object_or_404(_shifts(request).select_related("line"), pk=pk)
+    shift = get_object_or_404(_shifts(request).select_related("line__organisation"), pk=pk)
     form = AssignForm(request.POST, organisation=request.organisation)
+    # htmx swaps only 2xx answers; a plain POST gets 400 or 409 with the same page and its warning.
     if not form.is_valid():
-        return _shift_page(request, shift, form, status=200 if request.htmx else 400)
+        return _shift_page(request, pk, form, status=200 if request.htmx else 400)
+    if closed_refusals(shift, timezone.now()):
+        return _shift_page(request, pk, form, after_post=True, status=200 if request.htmx else 409)
     member = form.cleaned_data["member"]
     override = "override" in request.POST
     try:
@@ -60,8 +105,10 @@ def rota_assign(request, pk):
             shift=shift, member=member, by=request.member, override=override, reason=form.cleaned_data["reason"]
         )
     except SignupRefused as refused:
-        # htmx swaps only 2xx answers; a plain POST gets 409 Conflict with the same page and its warning.
-        return _shift_page(request, shift, form, refusals=refused.messages, status=200 if request.htmx else 409)
+        if final := [refusal.to_coordinator for refusal in refused.refusals if refusal.code in FINAL]:
+            messages.error(request, " ".join(final))
+            return redirect("shifts:rota_shift", organisation=request.organisation.slug, pk=shift.pk)
+        return _shift_page(request, pk, form, refusals=refused.refusals, status=200 if request.htmx else 409)
     except JourplanError as error:
         messages.error(request, error.message)
         return redirect("shifts:rota_shift", organisation=request.organisation.slug, pk=shift.pk)

@@ -10,8 +10,8 @@
  *    text; the status is also announced through a polite live region.
  *  - <select data-autosubmit> submits its form on change.
  *  - <form data-confirm="Are you sure?"> asks confirm() before submitting.
- *  - On a phone the navigation strip scrolls sideways; the current page's link
- *    is scrolled into view on load.
+ *  - Escape closes the open phone menu (<details class="nav-menu">) and focuses
+ *    its "Menu" button.
  *  - After htmx replaces the part of the page that held the focus (a shift card,
  *    the main area), focus moves to what replaced it: its warning (role=alert)
  *    if any, else the new part itself, so keyboard and screen-reader users are
@@ -118,10 +118,17 @@
     }
   }, true);
 
-  var current = doc.querySelector('.site-nav a[aria-current="page"]');
-  if (current && current.scrollIntoView) {
-    current.scrollIntoView({ block: 'nearest', inline: 'center' });
-  }
+  /* The phone menu (<details class="nav-menu">) opens and closes without JavaScript; Escape closes it too and
+     gives the focus back to its "Menu" button. */
+  doc.addEventListener('keydown', function (event) {
+    if (event.key !== 'Escape') { return; }
+    var menu = doc.querySelector('.nav-menu[open]');
+    var button = menu && menu.querySelector('summary');
+    if (button && getComputedStyle(button).display !== 'none') {
+      menu.open = false;
+      button.focus();
+    }
+  });
 
   var focusHome = null;
   doc.addEventListener('htmx:beforeSwap', function (event) {

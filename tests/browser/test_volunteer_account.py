@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.factories import AssignmentFactory, CourseFactory, TrainingRecordFactory
 
 from .conftest import assert_tap_target
-from .volunteer_steps import evening_shifts, phone_line, portal_url, publish_pledge, sign_pledge
+from .volunteer_steps import evening_shifts, open_menu, phone_line, portal_url, publish_pledge, sign_pledge
 
 
 def test_she_copies_her_calendar_link_and_the_link_serves_her_shifts(phone, organisation, volunteer):
@@ -22,6 +22,7 @@ def test_she_copies_her_calendar_link_and_the_link_serves_her_shifts(phone, orga
     visit.context.grant_permissions(["clipboard-read", "clipboard-write"])
 
     page = visit.goto(portal_url(organisation))
+    open_menu(page)
     page.get_by_role("link", name="Kalender").click()
     page.wait_for_url(re.compile(re.escape(portal_url(organisation, "shifts:calendar")) + "$"))
     assert page.get_by_text("Du har ingen kalenderlänk.").is_visible()
@@ -78,6 +79,7 @@ def test_she_downloads_her_data(phone, organisation, volunteer):
     TrainingRecordFactory(member=volunteer, course=course, completed_on=date(2026, 3, 3))
     visit = phone(volunteer)
     page = visit.goto(portal_url(organisation))
+    open_menu(page)
     page.get_by_role("link", name="Min profil").click()
     page.get_by_role("link", name="Mina uppgifter").click()
     page.wait_for_url(re.compile(re.escape(portal_url(organisation, "members:my_data")) + "$"))

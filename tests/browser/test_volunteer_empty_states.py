@@ -9,7 +9,7 @@ from tests.factories import CourseFactory, TrainingSessionFactory
 from trainings.models import SessionSignup
 
 from .conftest import assert_tap_target, swedish_date_pattern
-from .volunteer_steps import STOCKHOLM, portal_url
+from .volunteer_steps import STOCKHOLM, open_menu, portal_url
 
 
 def test_empty_pages_say_what_to_do_next(phone, organisation, volunteer):
@@ -41,6 +41,7 @@ def test_she_signs_up_for_a_training_session(phone, organisation, volunteer):
     )
     visit = phone(volunteer)
     page = visit.goto(portal_url(organisation))
+    open_menu(page)
     page.get_by_role("link", name="Mina utbildningar").click()
     page.get_by_role("heading", name="Mina utbildningar").wait_for()
     card = page.locator(".shift-card", has_text="Grundutbildning")

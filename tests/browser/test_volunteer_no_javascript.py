@@ -3,15 +3,19 @@
 
 import re
 
+from django.utils import timezone
+
 from shifts.models import Assignment
 
 from .conftest import assert_tap_target, swedish_date_pattern
-from .volunteer_steps import evening_shifts, phone_line, portal_url, publish_pledge, sign_pledge
+from .volunteer_steps import STOCKHOLM, evening_shifts, phone_line, portal_url, publish_pledge, sign_pledge
 
 
 def test_sign_up_and_release_work_without_javascript(phone, organisation, volunteer):
     sign_pledge(volunteer, publish_pledge(organisation))
-    shifts = evening_shifts(phone_line(organisation), 5, first_day=7)  # beyond the release deadline
+    # Monday to Friday of one week (the open shifts show a week at a time), beyond the release deadline.
+    monday = 7 + (-timezone.localdate(timezone=STOCKHOLM).weekday()) % 7
+    shifts = evening_shifts(phone_line(organisation), 5, first_day=monday)
     visit = phone(volunteer, javascript=False)
     open_url = portal_url(organisation, "shifts:portal_open")
     mine_url = portal_url(organisation, "shifts:portal_mine")
@@ -28,8 +32,8 @@ def test_sign_up_and_release_work_without_javascript(phone, organisation, volunt
     assert take.count() == 5
     assert_tap_target(take.first)
     take.first.click()
-    # A full page load: back on the open shifts with a message, and the shift is gone from the list.
-    page.wait_for_url(re.compile(re.escape(open_url) + "$"))
+    # A full page load: back on the open shifts (the same week) with a message, and the shift is gone from the list.
+    page.wait_for_url(re.compile(re.escape(open_url) + r"\?week=[0-9-]+$"))
     page.get_by_role("status").get_by_text("Passet är ditt.").wait_for()
     assert page.get_by_role("button", name="Ta passet").count() == 4
     visit.check("volunteer-open-shifts-taken-no-js")

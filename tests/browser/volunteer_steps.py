@@ -45,3 +45,11 @@ def evening_shifts(line, count: int, *, first_day: int = 1, **extra) -> list:
 
 def portal_url(organisation, name: str = "members:portal", **kwargs) -> str:
     return reverse(name, kwargs={"organisation": organisation.slug, **kwargs})
+
+
+def open_menu(page) -> None:
+    """On a phone the header's links are behind "Meny" (a <details>): open it, as she taps it."""
+    menu = page.locator("details.nav-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    menu.get_by_role("link").first.wait_for()

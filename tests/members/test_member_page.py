@@ -133,7 +133,9 @@ def test_invite_existing_member_and_mark_as_left(coordinator_client, organisatio
 
 def test_a_member_who_has_not_left_cannot_be_erased(coordinator_client, volunteer):
     response = coordinator_client.post(url("member_erase", volunteer), follow=True)
-    assert "Bara en medlem som har gått ut kan raderas" in response.content.decode()
+    assert (
+        "Bara en medlem med status Avslutad kan raderas. Avsluta hennes medlemskap först." in response.content.decode()
+    )
     volunteer.refresh_from_db()
     assert volunteer.erased_at is None
 

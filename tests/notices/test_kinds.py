@@ -32,6 +32,9 @@ RENDER_TESTS = {
     "training_digest": "tests/trainings/test_notices.py::test_weekly_digest_for_coordinators_once_per_week",
     "shift_reminder": "tests/shifts/test_reminders.py::test_the_reminder_is_discreet_and_in_her_language",
     "understaffed_alert": "tests/shifts/test_reminders.py::test_understaffed_alert_goes_once_to_each_coordinator",
+    "shift_at_risk": (
+        "tests/shifts/test_absence_wiring.py::test_the_coordinators_are_told_once_discreetly_instead_of_her_reminder"
+    ),
     "waiting_list_promoted": (
         "tests/shifts/test_waiting_list_release.py::test_promotion_notice_is_discreet_and_in_her_language"
     ),
@@ -39,6 +42,10 @@ RENDER_TESTS = {
     "shift_changed": "tests/shifts/test_shift_changed.py::test_one_notice_per_volunteer_on_it_with_old_and_new_time",
     "swap_taken": "tests/shifts/test_shadow_swap.py::test_swap_taken_notice_is_discreet",
     "assignments_published": "tests/shifts/test_publish.py::test_the_message_is_discreet_and_lists_her_changes",
+    "callout_ask": "tests/shifts/test_callouts.py::test_the_ask_is_discreet_and_in_her_language",
+    "callout_filled": (
+        "tests/shifts/test_callouts.py::test_those_not_answered_are_told_discreetly_when_it_is_filled_or_closed"
+    ),
 }
 
 

@@ -28,7 +28,7 @@ def _errors(response) -> str:
 def test_five_failed_logins_lock_the_address_even_for_the_right_password(client, volunteer):
     for _attempt in range(5):
         response = client.post(reverse("account_login"), {"login": volunteer.email, "password": "fel-lösenord"})
-        assert "felaktigt" in _errors(response)
+        assert "stämmer inte" in _errors(response)
     refused = client.post(reverse("account_login"), {"login": volunteer.email, "password": PASSWORD})
     assert refused.status_code == 200
     assert "För många misslyckade inloggningsförsök" in _errors(refused)

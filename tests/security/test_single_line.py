@@ -39,6 +39,8 @@ NOT_SINGLE_LINE_TEXT = {
     ("members", "notice", "dedupe_key"): "written by code",
     ("members", "heartbeat", "name"): "written by code",
     ("shifts", "calendartoken", "token_hash"): "written by code",
+    ("shifts", "calloutask", "key"): "written by code (the random part of the answer link)",
+    ("shifts", "calloutask", "refusal"): "written by code (the rule's own message)",
 }
 
 

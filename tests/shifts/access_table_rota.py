@@ -19,6 +19,7 @@ def _post(**extra):
 ACCESS = {
     "shifts:rota_month": coordinator_page(),
     "shifts:rota_week": coordinator_page(),
+    "shifts:rota_day": coordinator_page(),
     "shifts:rota_gaps": coordinator_page(),
     "shifts:rota_publish": _post(coordinator=302, admin=302),
     "shifts:shift_create": coordinator_page(),

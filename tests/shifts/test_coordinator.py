@@ -58,6 +58,19 @@ def test_a_broken_rule_refuses_unless_overridden_and_the_override_is_logged(orga
     assert "Passet är fullt" in over.override_reason
 
 
+def test_no_override_puts_anyone_on_a_started_or_cancelled_shift(organisation, coordinator, volunteer):
+    line = LineFactory(organisation=organisation)
+    started = ShiftFactory(line=line, starts_at=NOW - timedelta(hours=1))
+    cancelled = ShiftFactory(line=line, cancelled_at=NOW - timedelta(days=1))
+    with pytest.raises(SignupRefused) as refused:
+        coordinator_assign(shift=started, member=volunteer, by=coordinator, override=True, reason="Ändå", now=NOW)
+    assert refused.value.messages == ["Passet har redan börjat."]
+    with pytest.raises(SignupRefused) as refused:
+        coordinator_assign(shift=cancelled, member=volunteer, by=coordinator, override=True, reason="Ändå", now=NOW)
+    assert refused.value.messages == ["Passet är inställt."]
+    assert not Assignment.objects.exists()
+
+
 def test_only_a_coordinator_of_the_shelter_assigns(organisation, volunteer, other_shelter_coordinator):
     shift = ShiftFactory(line=LineFactory(organisation=organisation))
     for by in (volunteer, other_shelter_coordinator):

@@ -2,18 +2,21 @@
 
 import io
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from members import gdpr
 from members.models import MemberStatus
+from shifts.availability import wishes_save
 from shifts.feeds import calendar_token_renew
-from shifts.models import Assignment, CalendarToken, SwapOffer, WaitingListEntry
+from shifts.models import Absence, Assignment, CalendarToken, SwapOffer, WaitingListEntry, Wishes
 from shifts.services import coordinator_assign, swap_offer
 from shifts.statistics import hours_per_volunteer
-from tests.factories import AssignmentFactory, LineFactory, MemberFactory, ShiftFactory
+from tests.conftest import log_in
+from tests.factories import AbsenceFactory, AssignmentFactory, LineFactory, MemberFactory, ShiftFactory
 
 pytestmark = pytest.mark.django_db
 NAME, SURNAME, EMAIL = "Gunborg", "Qvarnström", "gunborg.qvarnstrom@exempel.se"
@@ -77,3 +80,32 @@ def test_erase_keeps_anonymous_hours_and_removes_everything_personal(organisatio
     assert Assignment.objects.filter(member=leaver).count() == 3
     [row] = hours_per_volunteer(organisation, 2026, NOW)
     assert row.member_id == leaver.pk and row.shifts == 2 and row.hours == 7.0 and row.name == "Raderad"
+
+
+def test_export_has_her_absences_and_wishes_and_erase_removes_them(organisation, coordinator, leaver, client):
+    line = LineFactory(organisation=organisation, name="Kvällstelefon")
+    AbsenceFactory(member=leaver, starts_on=date(2026, 7, 1), ends_on=date(2026, 7, 31))
+    AbsenceFactory(member=leaver, starts_on=date(2026, 8, 3), ends_on=date(2026, 8, 3), created_by=coordinator)
+    wishes_save(
+        member=leaver, by=leaver, weekdays=[3], times_of_day=["evening"], lines=[line], max_per_week=1, max_per_month=3
+    )
+    section = gdpr.member_export(leaver)["availability"]
+    assert section["absences"] == [
+        {"first_day": "2026-07-01", "last_day": "2026-07-31", "marked_at": NOW.isoformat(), "marked_by_you": True},
+        {"first_day": "2026-08-03", "last_day": "2026-08-03", "marked_at": NOW.isoformat(), "marked_by_you": False},
+    ]
+    assert section["wishes"] == {
+        "weekdays": "torsdag",
+        "times_of_day": "Kväll (17–22)",
+        "lines": "Kvällstelefon",
+        "max_per_week": 1,
+        "max_per_month": 3,
+    }
+    page = log_in(client, leaver).get(reverse("members:my_data", kwargs={"organisation": organisation.slug}))
+    html = page.content.decode()
+    assert "<h2>Frånvaro</h2>" in html and "Första dagen borta" in html and "<h2>Önskemål</h2>" in html
+    assert "<dt>Linjer jag helst tar</dt><dd>Kvällstelefon</dd>" in html
+    leaver.status = MemberStatus.LEFT
+    leaver.save()
+    gdpr.member_erase(member=leaver, by=coordinator)
+    assert not Absence.objects.filter(member=leaver).exists() and not Wishes.objects.filter(member=leaver).exists()

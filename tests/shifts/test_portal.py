@@ -43,9 +43,9 @@ def test_open_shifts_show_line_swedish_time_staffing_and_a_button(volunteer_clie
     AssignmentFactory(shift=shift, member=coordinator)
     html = volunteer_client.get(url("portal_open", organisation)).content.decode()
     assert "Lediga pass" in html
-    assert "tis 3 mars 20:00–23:00" in html
+    assert "tisdag 3 mars</h3>" in html and ">20:00–23:00</time>" in html  # the day heads its shifts
     assert "Telefonjouren" in html
-    assert "1 av 2" in html
+    assert "1 plats ledig" in html  # staffing in words
     assert "Ta passet" in html
     assert 'class="shift-list"' in html and "shift-card line-colour-1" in html
 
@@ -54,7 +54,9 @@ def test_sign_up_from_the_page_without_javascript(volunteer_client, organisation
     shift = ShiftFactory(line=line)
     response = volunteer_client.post(url("portal_take", organisation, pk=shift.pk))
     assert response.status_code == 302 and response["Location"] == url("portal_open", organisation)
-    assert messages_of(response) == ["Passet är ditt."]
+    assert messages_of(response) == [
+        "Passet är ditt. Du kan släppa det fram till tis 3 mars kl. 13:00; därefter kan du erbjuda byte."
+    ]
     assert Assignment.objects.get(shift=shift).member == volunteer
 
 
@@ -64,7 +66,7 @@ def test_sign_up_with_htmx_returns_the_card(volunteer_client, organisation, line
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith('<li class="shift-card')
-    assert "Passet är ditt." in html and "1 av 2" in html and "Ta passet" not in html
+    assert "Passet är ditt." in html and "1 plats ledig" in html and "Ta passet" not in html
     assert "<html" not in html
 
 
@@ -128,17 +130,20 @@ def test_offer_and_take_a_swap(client, organisation, line, volunteer):
     assert Assignment.objects.get(shift=assignment.shift, status=AssignmentStatus.CONFIRMED).member == colleague
 
 
-def test_unqualified_shifts_are_listed_apart_with_reasons(volunteer_client, organisation, line):
+def test_unqualified_shifts_are_shown_with_reasons_when_she_asks(volunteer_client, organisation, line):
     course = CourseFactory(organisation=organisation, name="Grundutbildning")
     closed = LineFactory(organisation=organisation, name="Chatten")
     closed.required_courses.add(course)
     ShiftFactory(line=closed, starts_at=EVENING)
     ShiftFactory(line=line, starts_at=NOW + timedelta(days=1))
     html = volunteer_client.get(url("portal_open", organisation)).content.decode()
-    assert "<details>" in html and "1 pass du inte kan ta" in html
-    details = html.split("<details>")[1]
-    assert "Chatten" in details and "Grundutbildning" in details
-    assert "Chatten" not in html.split("<details>")[0].split("Lediga pass")[-1]
+    cards = html.split('<li class="shift-card')[1:]
+    assert len(cards) == 1 and "Telefonjouren" in cards[0]
+    assert "Grundutbildning" not in html and "Visa även pass du inte kan ta" in html
+    html = volunteer_client.get(url("portal_open", organisation) + "?all=1").content.decode()
+    cards = html.split('<li class="shift-card')[1:]
+    assert len(cards) == 2 and "Chatten" in cards[0] and "Du behöver Grundutbildning" in cards[0]
+    assert "Ta passet" not in cards[0] and "Ta passet" in cards[1]
 
 
 def test_co_volunteers_by_first_name_and_phone_only_when_shared(volunteer_client, organisation, line, volunteer):
@@ -184,7 +189,9 @@ def test_english_page(client, organisation, line):
     ShiftFactory(line=line, starts_at=EVENING)
     log_in(client, member)
     html = client.get(url("portal_open", organisation), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Open shifts" in html and "Take the shift" in html and "Tue 3 March 20:00–23:00" in html
+    assert "Open shifts" in html and "Take the shift" in html and "1 place free" not in html
+    assert "Tuesday 3 March</h3>" in html and ">20:00–23:00</time>" in html and "2 places free" in html
+    assert "Week 10: 2–8 March" in html and "Next week" in html
 
 
 def test_another_shelters_shift_in_my_shelter_url_is_404(volunteer_client, organisation, other_organisation, volunteer):
