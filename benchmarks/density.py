@@ -17,6 +17,7 @@ Exits non-zero only when it could not run.
 import logging
 import os
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
@@ -149,6 +150,9 @@ def bench() -> list[dict]:
                 "results": {},
             }
         )
+    if POSTGRES:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # planner statistics, as autovacuum keeps them on a live database
     for n, (what, name, *_) in enumerate(pages(runs[0]["seeded"])):
         visits = {}
         for run in runs:
@@ -271,6 +275,7 @@ def main() -> int:
         runs = bench()
     finally:
         teardown()  # type: ignore[operator]
+        shutil.rmtree(_tmp, ignore_errors=True)  # the SQLite file and the collected static files
     small, large = runs
     load = "load average {:.1f} / {:.1f} / {:.1f}".format(*os.getloadavg())
     print(f"\n== density (issue 16), DEBUG off, {engine}, {os.cpu_count()} CPUs, {load} (1/5/15 min) at the end")
