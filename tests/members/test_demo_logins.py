@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -50,9 +51,19 @@ def readme_demo_logins() -> tuple[str, list[tuple[str, str, bool, str]]]:
 PASSWORD, LOGINS = readme_demo_logins()
 
 
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup, django_db_blocker):
+    """A fresh `load_demo`, once for the module (in a transaction rolled back at its end); each test runs in its
+    own savepoint, so what one login changes (her second factor, a used code) is undone before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
+def demo(_demo_loaded, db):
+    return None
 
 
 def _path(response) -> str:
