@@ -20,10 +20,17 @@ def _cache_bytecode_outside_the_checkout() -> None:
     never beside the sources (Python and pytest check each cached file against its source's mtime and size)."""
     if not sys.dont_write_bytecode:
         return
-    prefix = sys.pycache_prefix or str(Path(tempfile.gettempdir()) / f"jourplan-pycache-{os.getuid()}")
-    sys.pycache_prefix = prefix
+    prefix = Path(sys.pycache_prefix or Path(tempfile.gettempdir()) / f"jourplan-pycache-{os.getuid()}")
+    try:
+        prefix.mkdir(mode=0o700, parents=True, exist_ok=True)
+        owner = prefix.stat()
+    except OSError:
+        return
+    if owner.st_uid != os.getuid() or owner.st_mode & 0o022:
+        return  # a folder someone else could write to could plant bytecode: compile as before
+    sys.pycache_prefix = str(prefix)
     sys.dont_write_bytecode = False
-    os.environ["PYTHONPYCACHEPREFIX"] = prefix  # the tests' subprocesses
+    os.environ["PYTHONPYCACHEPREFIX"] = str(prefix)  # the tests' subprocesses
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
