@@ -136,6 +136,15 @@ def log_in(client, member_or_user, *, second_factor: bool = True):
     return client
 
 
+def signed_in_session(member_or_user) -> str:
+    """The session key of a login as `log_in` makes it, for a module-wide world whose tests each hand it to their
+    own client (`client.cookies[settings.SESSION_COOKIE_NAME] = key`) instead of logging in again."""
+    from django.conf import settings
+    from django.test import Client
+
+    return log_in(Client(), member_or_user).cookies[settings.SESSION_COOKIE_NAME].value
+
+
 @pytest.fixture
 def volunteer_client(client, volunteer):
     return log_in(client, volunteer)

@@ -5,12 +5,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from members.models import Role
 from tests.access import LOGIN, ROLES
-from tests.conftest import log_in
+from tests.conftest import signed_in_session
 from tests.factories import MemberFactory, OrganisationFactory
 
 # Every tests/<app>/access_table*.py module contributes ACCESS rules and a populate(world) hook.
@@ -75,7 +76,9 @@ def shared_world(django_db_setup, django_db_blocker):
     """Built once for the module (in a transaction rolled back at its end); each test runs in its own savepoint,
     so what a request changes is undone before the next."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
+        world = build_world()
+        world.sessions = {role: signed_in_session(getattr(world, role)) for role in ROLES if role != "anonymous"}
+        yield world
         transaction.set_rollback(True)
 
 
@@ -98,7 +101,7 @@ def test_access(name, role, world, client):
     rule = ACCESS[name]
     url = _url(name, rule, world)
     if role != "anonymous":
-        log_in(client, getattr(world, role))
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]  # her login, made once for the module
     response = getattr(client, rule.method)(url)
     expected = getattr(rule, role)
     if expected == LOGIN:
