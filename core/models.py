@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -129,9 +130,42 @@ class Organisation(models.Model):
     )
     # Notices.
     reminder_offsets_minutes = models.JSONField(_("reminder offsets (minutes before start)"), default=list, blank=True)
+    # Channels (issue 18). SMS costs money: a shelter chooses which topics of notices may go by SMS.
+    sms_topics = models.JSONField(
+        _("topics that may be sent by SMS"),
+        default=list,
+        blank=True,
+        help_text=_("SMS costs money: only these kinds of notices may be sent by SMS."),
+    )
+    sms_sender = models.CharField(
+        _("SMS sender"),
+        max_length=11,
+        default="Jourplan",
+        validators=[
+            RegexValidator(r"^[A-Za-z][A-Za-z0-9]{1,10}$", _("2–11 letters (a–z) or digits, starting with a letter."))
+        ],
+        help_text=_("The name an SMS is sent from (at most 11 letters or digits). It must not name the shelter."),
+    )
     # Register.
     anonymise_after_months = models.PositiveSmallIntegerField(
         _("anonymise members who left after (months)"), default=12
+    )
+    # Fee reminders (issue 18): after the due date, members with no payment for the year are reminded.
+    fee_reminders_enabled = models.BooleanField(_("send fee reminders"), default=False)
+    fee_due_month = models.PositiveSmallIntegerField(
+        _("fee due (month)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    fee_due_day = models.PositiveSmallIntegerField(
+        _("fee due (day)"), default=31, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    fee_reminder_interval_days = models.PositiveSmallIntegerField(
+        _("days between fee reminders"), default=30, validators=[MinValueValidator(7), MaxValueValidator(365)]
+    )
+    fee_payment_text = models.TextField(
+        _("how to pay the membership fee"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Shown in the fee reminder, e.g. the Bankgiro or Swish number and what to write."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -22,7 +22,9 @@ class DeliveryInDoubt(Exception):  # noqa: N818  (a control-flow signal, not an 
 class SmsBackend(Protocol):
     def __init__(self, *, timeout: float) -> None: ...
 
-    def send(self, to: str, text: str) -> None: ...
+    def send(self, to: str, text: str) -> str | None:
+        """Send `text` to the E.164 number `to`; the provider's id for the message (for its delivery report)."""
+        ...
 
 
 class LoggingSmsBackend:

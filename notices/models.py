@@ -15,6 +15,17 @@ from core.models import Organisation
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+    PUSH = "push", _("Push notification")
+
+
+class Topic(models.TextChoices):
+    """What a notice is about, as a volunteer chooses her channels (each NoticeKind names its topic)."""
+
+    REMINDERS = "reminders", _("Reminders")
+    CALLOUTS = "callouts", _("Call-outs")
+    CHANGES = "changes", _("Changes to my shifts")
+    ANNOUNCEMENTS = "announcements", _("Announcements")
+    ACCOUNT = "account", _("My membership")
 
 
 class NoticeStatus(models.TextChoices):
@@ -26,6 +37,8 @@ class NoticeStatus(models.TextChoices):
     # Handed to the mail server or SMS provider, but never recorded as sent (the worker died or the answer
     # never came): it may or may not have been delivered, so it is never sent again, by beat or by a person.
     IN_DOUBT = "in_doubt", _("May have been sent")
+    # The provider's delivery report said the message reached the phone (SMS).
+    DELIVERED = "delivered", _("Delivered")
 
 
 class NoticeQuerySet(models.QuerySet["Notice"]):
@@ -59,6 +72,9 @@ class Notice(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The provider's id for the message (46elks's SMS id), matched by its delivery report.
+    provider_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = NoticeQuerySet.as_manager()
@@ -85,3 +101,43 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ChannelChoice(models.Model):
+    """One channel she wants notices of one topic by. No row for a topic: her default (Member.notice_channel)."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="channel_choices")
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("channel choice")
+        verbose_name_plural = _("channel choices")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "topic", "channel"], name="channel_choice_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.topic} → {self.channel}"
+
+
+class PushDevice(models.Model):
+    """A browser on one of her devices that she let Jourplan send push notifications to (Web Push, VAPID).
+
+    Forgotten when she removes it or the push service answers 404/410 for it."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="push_devices")
+    endpoint = models.URLField(max_length=1000)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    label = models.CharField(_("device"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push device")
+        verbose_name_plural = _("push devices")
+        constraints = [models.UniqueConstraint(fields=["member", "endpoint"], name="push_device_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.label or self.pk}"

@@ -204,7 +204,7 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> str:
     notice, message = message_or_status
     try:
         with translation.override(notice.recipient.language):
-            _deliver(notice, message)
+            provider_ref = _deliver(notice, message)
     except DropNotice as drop:
         return _finish(notice, NoticeStatus.DROPPED, error=str(drop))
     except DeliveryInDoubt as doubt:
@@ -214,7 +214,7 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> str:
         return _failed_attempt(notice, exc, now)
     # Delivered: record it before anything else, however the database behaves (a resend would be a duplicate).
     try:
-        return _finish(notice, NoticeStatus.SENT, sent_at=timezone.now())
+        return _finish(notice, NoticeStatus.SENT, sent_at=timezone.now(), provider_ref=provider_ref)
     except DatabaseError:
         logger.error(  # noqa: TRY400  (the operator needs the id, not the traceback)
             "Notice %s was delivered but could not be recorded as sent; it stays 'sending' and the lease "
@@ -272,10 +272,12 @@ def _failed_attempt(notice: Notice, exc: Exception, now: datetime) -> str:
     return NoticeStatus.PENDING
 
 
-def _finish(notice: Notice, status: str, *, error: str = "", sent_at: datetime | None = None) -> str:
+def _finish(
+    notice: Notice, status: str, *, error: str = "", sent_at: datetime | None = None, provider_ref: str = ""
+) -> str:
     _record(
         lambda: Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING).update(
-            status=status, last_error=error[:2000], sent_at=sent_at
+            status=status, last_error=error[:2000], sent_at=sent_at, provider_ref=provider_ref[:100]
         )
     )
     return status
@@ -355,11 +357,32 @@ def recipient_email(member: Member) -> str:
     return member.email
 
 
-def _deliver(notice: Notice, message: Message) -> None:
+def _deliver(notice: Notice, message: Message) -> str:
+    """Hand the message to the notice's channel. Returns the provider's id for it ("" when it has none), kept
+    in Notice.provider_ref so a delivery report can find the notice."""
+    if notice.channel == Channel.SMS:
+        return _deliver_sms(notice, message)
+    if notice.channel == Channel.PUSH:
+        return _deliver_push(notice, message)
+    _deliver_email(notice, message)
+    return ""
+
+
+def _deliver_sms(notice: Notice, message: Message) -> str:
     member = notice.recipient
-    if notice.channel == Channel.SMS and member.phone:
-        get_sms_backend().send(str(member.phone), message.sms or message.subject)
-        return
+    if not member.phone:
+        raise DropNotice(_("The member has no phone number."))
+    return get_sms_backend().send(str(member.phone), message.sms or message.subject) or ""
+
+
+def _deliver_push(notice: Notice, message: Message) -> str:
+    from .push import push_deliver  # pywebpush is imported only by a worker that sends push
+
+    return push_deliver(notice, message)
+
+
+def _deliver_email(notice: Notice, message: Message) -> None:
+    member = notice.recipient
     address = recipient_email(member)
     if not address:
         raise DropNotice(_("The member has no e-mail address."))
