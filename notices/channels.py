@@ -19,6 +19,11 @@ class DeliveryInDoubt(Exception):  # noqa: N818  (a control-flow signal, not an 
     whole message and then went silent): it may or may not have been delivered, so it is never sent again."""
 
 
+class PermanentDeliveryError(Exception):
+    """Raised by a channel when the provider refused the message for good (a bad number, a push subscription
+    that is gone): the notice is marked failed with the reason at once, never retried."""
+
+
 class SmsBackend(Protocol):
     def __init__(self, *, timeout: float) -> None: ...
 

@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .channels import DeliveryInDoubt, get_sms_backend
+from .channels import DeliveryInDoubt, PermanentDeliveryError, get_sms_backend
 from .kinds import kind_for
 from .models import Channel, Notice, NoticeStatus
 
@@ -210,6 +210,9 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> str:
     except DeliveryInDoubt as doubt:
         logger.warning("Notice %s may or may not have been delivered: %s", notice.pk, doubt)
         return _finish(notice, NoticeStatus.IN_DOUBT, error=str(doubt))
+    except PermanentDeliveryError as refused:
+        logger.warning("Notice %s was refused for good: %s", notice.pk, refused)
+        return _finish(notice, NoticeStatus.FAILED, error=str(refused))
     except Exception as exc:  # noqa: BLE001  (one failing recipient never blocks the others)
         return _failed_attempt(notice, exc, now)
     # Delivered: record it before anything else, however the database behaves (a resend would be a duplicate).
