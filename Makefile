@@ -40,10 +40,12 @@ typecheck: $(STAMP) .env
 	$(VENV)/bin/mypy
 
 # pytest-xdist: one worker per core (at most 4), each with its own test database and Redis database
-# (tests/conftest.py); browser tests still run last on each worker. `make test PYTEST_WORKERS=0`: one process.
+# (tests/conftest.py); browser tests still run last on each worker; an idle worker steals queued tests from a
+# busy one (--dist worksteal), so one long test file does not leave a core idle at the end.
+# `make test PYTEST_WORKERS=0`: one process.
 test: install lint typecheck audit
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n $(or $(PYTEST_WORKERS),auto) --maxprocesses 4 $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(or $(PYTEST_WORKERS),auto) --maxprocesses 4 --dist worksteal $(PYTEST_ARGS)
 
 # Extract new strings into locale/sv (needs GNU gettext). Serialised with flock: several people may run it.
 messages: $(STAMP)
