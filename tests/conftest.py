@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 import warnings
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -35,6 +36,12 @@ def _cache_bytecode_outside_the_checkout() -> None:
 
 
 _cache_bytecode_outside_the_checkout()
+
+from django.conf import settings  # noqa: E402
+from django.core.servers.basehttp import ThreadedWSGIServer  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.testcases import LiveServerThread  # noqa: E402
+from django.utils import translation  # noqa: E402
 
 from members.middleware import SESSION_KEY  # noqa: E402
 from members.models import Role  # noqa: E402
@@ -73,6 +80,36 @@ def _strict_warnings():
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=r".*received a naive datetime.*", category=RuntimeWarning)
         yield
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server for browser tests. On SQLite in memory, its threads share the test's one connection, so two
+    requests at once (a page's fragment loading while the next tap's POST arrives) break each other's savepoints;
+    with SQLite the requests are served one at a time (connections stay concurrent, so keep-alive never blocks)."""
+
+    def set_app(self, application):
+        if connection.vendor != "sqlite":
+            super().set_app(application)
+            return
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATime
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the installation's language (Swedish), whatever the test before it left active: a
+    test that reads translated text without a request would otherwise depend on the order tests run in."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 class _Collector(logging.Handler):

@@ -10,6 +10,7 @@ var/screenshots/ for a person to review.
 import gzip
 import re
 import shutil
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,9 +233,14 @@ def _devices(browser, live_server, size: str, viewport: dict, **device):
     every context it opened afterwards."""
     contexts = []
 
-    def open_device(member=None, *, javascript: bool = True, second_factor: bool = True):
-        context = _context(browser, viewport, java_script_enabled=javascript, **device)
+    def open_device(
+        member=None, *, javascript: bool = True, second_factor: bool = True, service_workers: str = "block"
+    ):
+        # The portal's service worker (static/js/sw.js) fetches in the background; only the journeys of the
+        # installable portal let it run, so no other test ends while it still talks to the server.
+        context = _context(browser, viewport, java_script_enabled=javascript, service_workers=service_workers, **device)
         contexts.append(context)
+        _count_requests_in_flight(context)
         if member is not None:
             log_in_context(context, member, live_server.url, second_factor=second_factor)
         return Visit(context=context, base_url=live_server.url, size=size, javascript=javascript)
@@ -243,7 +249,32 @@ def _devices(browser, live_server, size: str, viewport: dict, **device):
         yield open_device
     finally:
         for context in contexts:
+            _wait_for_requests_in_flight(context)
             context.close()
+
+
+def _count_requests_in_flight(context) -> None:
+    """Counts the context's requests that have not yet finished (a fragment htmx loads after the page, say)."""
+    context.in_flight = 0
+
+    def started(_request):
+        context.in_flight += 1
+
+    def ended(_request):
+        context.in_flight -= 1
+
+    context.on("request", started)
+    context.on("requestfinished", ended)
+    context.on("requestfailed", ended)
+
+
+def _wait_for_requests_in_flight(context, *, seconds: float = 5.0) -> None:
+    """Before the context closes and the test's database is emptied, let the server finish what the pages asked
+    (a request cut off mid-way would find its session gone and log an error). Bounded: at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    pages = context.pages
+    while getattr(context, "in_flight", 0) > 0 and pages and time.monotonic() < deadline:
+        pages[0].wait_for_timeout(50)  # lets Playwright deliver the events that lower the count
 
 
 @pytest.fixture

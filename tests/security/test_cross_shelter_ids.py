@@ -84,3 +84,29 @@ def test_their_objects_are_still_reachable_in_their_own_shelter(client, worlds):
         assert getattr(client, rule.method)(url).status_code == rule.admin, name
         reachable += 1
     assert reachable >= 20
+
+
+def test_an_id_beyond_the_databases_range_is_404_not_a_server_error(client, worlds):
+    """A half-copied or probing link with a 20-digit id: no object, so 404 (Django answers an out-of-range
+    integer lookup with no rows rather than letting the database overflow)."""
+    ours, _theirs = worlds
+    huge = 10**20
+    tried, wrong = 0, []
+    for name, rule in sorted(ACCESS.items()):
+        kwargs = rule.kwargs(ours)
+        ids = {key: huge for key, value in kwargs.items() if isinstance(value, int)}
+        if not ids:
+            continue
+        ones = {**kwargs, **dict.fromkeys(ids, 1)}
+        if _in_an_organisation(name, rule, ours):
+            ones["organisation"] = ours.organisation.slug
+        url = reverse(name, kwargs=ones)
+        for _ in ids:  # each id in the path, one after the other
+            url = url.replace("/1/", f"/{huge}/", 1)
+        log_in(client, ours.admin)
+        status = getattr(client, rule.method)(url).status_code
+        tried += 1
+        if status != 404:
+            wrong.append(f"{name} {url}: {status}")
+    assert tried >= 30
+    assert not wrong, "\n".join(wrong)
