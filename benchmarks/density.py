@@ -3,8 +3,10 @@
 Run: python benchmarks/density.py — seeds 1× (one shelter, 60 volunteers, 3 lines × 3 shifts a day for a month
 from tomorrow = 279 shifts) and then 10× (600 volunteers, 30 lines, 2,790 shifts) with benchmarks/_density_seed.py,
 and measures, for each, the volunteer's open shifts and her own shifts, the coordinator's month rota, week view,
-gaps, the page of a shift below its minimum, and the coordinator's start page: median and p95 ms over 15
-requests (after two warm-up requests), the query count and the size of the HTML (uncompressed). Then it prints
+gaps, the page of a shift below its minimum (and its assign list, which htmx loads into it as a second request;
+without JavaScript the page at ?assign=1), the coordinator's start page, and the floor every page inside a shelter
+pays (an empty page with the base template and her menu): median and p95 ms over 15 requests (DENSITY_RUNS=…
+for more; after two warm-up requests), the query count and the size of the HTML (uncompressed). Then it prints
 both densities side by side and the performance bar of issue 16, criterion by criterion, PASS or FAIL.
 
 Production-like: DEBUG=false, the manifest static storage (collectstatic into a temporary folder), sessions in
@@ -44,16 +46,20 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.http import HttpRequest, HttpResponse  # noqa: E402
+from django.shortcuts import render  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.urls import NoReverseMatch, clear_url_caches, path, reverse  # noqa: E402
 
+import config.urls  # noqa: E402
 from benchmarks._density_seed import Density, seed_density  # noqa: E402
 from benchmarks._table import record  # noqa: E402
+from members.access import shelter_view  # noqa: E402
 from members.middleware import SESSION_KEY  # noqa: E402
-from members.models import Member  # noqa: E402
+from members.models import Member, Role  # noqa: E402
 
-RUNS = 15
+RUNS = int(os.environ.get("DENSITY_RUNS", "15"))  # requests timed per page and density
 WARM_UP = 2
 DENSITIES = {"1×": {"lines": 3, "volunteers": 60}, "10×": {"lines": 30, "volunteers": 600}}
 DAYS = 31
@@ -64,14 +70,26 @@ MAX_GROWTH = 1.5  # 10× may take at most this many times the page's own 1× tim
 MAX_KB_10X = 150.0
 
 
-def _client(member: Member) -> Client:
-    client = Client(HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https")
+def _client(member: Member, headers: dict[str, str] | None = None) -> Client:
+    client = Client(HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https", headers=headers)
     assert member.user is not None  # every seeded member has a login
     client.force_login(member.user)
     session = client.session
     session[SESSION_KEY] = True  # the coordinator's second factor, as after a TOTP login
     session.save()
     return client
+
+
+@shelter_view(Role.VOLUNTEER)
+def _floor(request: HttpRequest) -> HttpResponse:
+    """What every page inside a shelter costs before its own work: the middleware, the session and the login, the
+    shelter and her membership (shelter_view), the base template with the menu, and saving the session."""
+    return render(request, "base.html")
+
+
+# Only in this benchmark's process: the floor page's URL (a shelter's path, so the middleware treats it as one).
+config.urls.urlpatterns.append(path("<slug:organisation>/density-floor/", _floor, name="density_floor"))
+clear_url_caches()
 
 
 def pages(seeded: Density) -> list[tuple[str, str, str, dict, str]]:
@@ -84,9 +102,22 @@ def pages(seeded: Density) -> list[tuple[str, str, str, dict, str]]:
         ("week rota", "shifts:rota_week", "coordinator", org, f"?week={seeded.week:%Y-%m-%d}"),
         ("gaps", "shifts:rota_gaps", "coordinator", org, ""),
         ("shift page (a gap)", "shifts:rota_shift", "coordinator", {**org, "pk": seeded.gap_shift.pk}, ""),
+        # The shift page's assign list (who may take it, the gap's suggestions, whom a call-out asks): htmx loads it
+        # into the page at once, as its own request; without JavaScript it is the page at ?assign=1.
+        ("shift page: assign list", "shifts:rota_shift", "htmx", {**org, "pk": seeded.gap_shift.pk}, "?assign=1"),
+        (
+            "shift page + list, no JS",
+            "shifts:rota_shift",
+            "coordinator",
+            {**org, "pk": seeded.gap_shift.pk},
+            "?assign=1",
+        ),
         ("start page (coordinator)", "members:portal", "coordinator", org, ""),
         # Issue 17: the gaps list with each gap's first three suggestions (25 gaps a page), asked for explicitly.
         ("gaps list with suggestions", "shifts:rota_gaps", "coordinator", org, "?weeks=4&page=1"),
+        # The floor: an empty page inside the shelter with the base template and her menu (_floor).
+        ("floor: empty page, vol.", "density_floor", "volunteer", org, ""),
+        ("floor: empty page, coord.", "density_floor", "coordinator", org, ""),
     ]
 
 
@@ -146,7 +177,12 @@ def bench() -> list[dict]:
                 "seeded": seeded,
                 **size,
                 "seconds": time.perf_counter() - start,
-                "clients": {"volunteer": _client(seeded.volunteer), "coordinator": _client(seeded.coordinator)},
+                "clients": {
+                    "volunteer": _client(seeded.volunteer),
+                    "coordinator": _client(seeded.coordinator),
+                    # The coordinator's browser asking for the shift page's assign list (its placeholder's request).
+                    "htmx": _client(seeded.coordinator, {"HX-Request": "true", "HX-Target": "assign-choices"}),
+                },
                 "results": {},
             }
         )
@@ -310,6 +346,14 @@ def main() -> int:
     for criterion, limit, measured, verdict_of in bar:
         verdict = "PASS" if verdict_of else "FAIL" if verdict_of is False else "n/a"
         print(f"{criterion:<52}{limit:>14}{measured:>22}  {verdict}")
+    for run in (small, large):
+        page, fragment = (run["results"].get(what) for what in ("shift page (a gap)", "shift page: assign list"))
+        if page and fragment and "error" not in page and "error" not in fragment:
+            print(
+                f"(the shift page with its assign list, as a browser with JavaScript loads them, {run['label']}: "
+                f"{page['median']:.1f} + {fragment['median']:.1f} = {page['median'] + fragment['median']:.1f} ms, "
+                f"cpu {page['cpu']:.1f} + {fragment['cpu']:.1f} ms; ephios's shift page at 1× 98 ms)"
+            )
     open_10x = large["results"].get("open shifts")
     if open_10x and "error" not in open_10x:
         ephios = EPHIOS_10X["open shifts"]

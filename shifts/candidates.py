@@ -33,12 +33,12 @@ from django.utils.translation import ngettext, pgettext
 from core.models import Organisation
 from members.models import Member, MemberQuerySet, MemberStatus, PledgeSignature, PledgeText, RecordCheck, Role
 from trainings.models import TrainingRecord
-from trainings.qualification import Requirements, qualified_members
+from trainings.qualification import Requirements
 
 from . import rules
 from .models import Assignment, Line, Shift, TimeOfDay, Wishes, time_of_day
 from .requirements import requirements_by_line
-from .rules import Code, OwnLimits, QualificationReasons, Refusal, SignupFacts
+from .rules import Code, Known, OwnLimits, QualificationReasons, Refusal, SignupFacts
 
 ELIGIBLE_SHOWN = 15
 # The rules run over this many of the volunteers counted as qualified for the line, those with the fewest shifts
@@ -141,13 +141,20 @@ def _with_month_count(members: MemberQuerySet, month_start: datetime, month_end:
     return members.only(*_MEMBER_FIELDS).annotate(shifts_in_month=_places_in(month_start, month_end))
 
 
-def _to_weigh(shift: Shift) -> MemberQuerySet:
-    """Whom the rules weigh first: active members who take shifts and whom the trainings app counts as qualified
-    for the line on the shift's date (`qualified_members`, its queryset form of the qualification rule, made for
-    lists). It only chooses whom to weigh, so that a big shelter costs what a small one does; the rules decide."""
-    requirements = requirements_by_line([shift.line])[shift.line_id]
-    qualified = qualified_members(shift.line.organisation, requirements, on=shift.local_date())
-    return qualified.filter(status=MemberStatus.ACTIVE).filter(_takes_shifts())
+def _to_weigh(shift: Shift, requirements: Requirements) -> MemberQuerySet:
+    """Whom the rules weigh first: active members who take shifts and who are qualified for the line on the
+    shift's date as trainings.qualification counts it (`_qualified_condition`, the rule of its `qualified_members`
+    in a single query). It only chooses whom to weigh, so that a big shelter costs what a small one does; the
+    rules decide."""
+    organisation = shift.line.organisation
+    qualified = _qualified_condition(organisation, _requirements_key(requirements), on=shift.local_date())
+    return (
+        Member.objects.for_organisation(organisation)
+        .current()
+        .filter(status=MemberStatus.ACTIVE)
+        .filter(_takes_shifts())
+        .filter(qualified)
+    )
 
 
 def _takes_shifts() -> Q:
@@ -186,8 +193,14 @@ def candidates_for(
     members = _with_month_count(
         Member.objects.for_organisation(shift.line.organisation).current(), month_start, month_end
     )
+    # What the line asks: read once for the pool, the suggestions and the rules.
+    requirements = requirements_by_line([shift.line])
     ordering = ("shifts_in_month", "first_name", "last_name", "pk")
-    pool = list(_with_month_count(_to_weigh(shift), month_start, month_end).order_by(*ordering)[: weighed + 1])
+    pool = list(
+        _with_month_count(_to_weigh(shift, requirements[shift.line_id]), month_start, month_end).order_by(*ordering)[
+            : weighed + 1
+        ]
+    )
     more_in_pool, pool = len(pool) > weighed, pool[:weighed]
     found_members: list[Member] = []
     query = query.strip()
@@ -199,10 +212,14 @@ def candidates_for(
     if pick is not None:
         picked_member = members.filter(pk=pick).first()
     everyone = [*pool, *found_members, *([picked_member] if picked_member else [])]
-    suggesting = _weigh([shift], now, SUGGESTION_POOL) if suggest and not closed_refusals(shift, now) else None
+    suggesting = (
+        _weigh([shift], now, SUGGESTION_POOL, requirements=requirements)
+        if suggest and not closed_refusals(shift, now)
+        else None
+    )
     if suggesting is not None:
         everyone += suggesting.pools.get(shift.pk, [])
-    facts = SignupFacts.for_members(shift, everyone, now=now, qualify=qualify)
+    facts = SignupFacts.for_members(shift, everyone, now=now, qualify=qualify, known=Known(requirements=requirements))
 
     def candidate(member: Member) -> Candidate:
         return Candidate(
@@ -252,15 +269,17 @@ def _requirements_key(requirements: Requirements) -> _RequirementsKey:
     return tuple(requirements.courses), requirements.needs_pledge, requirements.needs_record_check
 
 
-def _qualified_on(organisation: Organisation, requirements: _RequirementsKey, on: date) -> BaseExpression:
-    """Whether a member meets `requirements` on `on`, as an SQL expression on the member (the rule of
-    trainings.qualification, as `qualified_members` asks it): every course completed by then and not expired,
-    the shelter's current pledge signed, a record extract valid then. Only to choose whom to weigh; the rules
-    decide."""
+def _qualified_condition(organisation: Organisation, requirements: _RequirementsKey, on: date) -> Q:
+    """Whether a member meets `requirements` on `on`, as a condition on the member (the rule of
+    trainings.qualification, as its `qualified_members` asks it): every course of the shelter completed by then
+    and not expired, the shelter's current pledge signed, a record extract valid then (an empty Q: no
+    requirement). Only to choose whom to weigh; the rules decide."""
     courses, needs_pledge, needs_record_check = requirements
     condition = Q()
     for course_id in courses:
-        valid = TrainingRecord.objects.filter(member=OuterRef("pk"), course_id=course_id, completed_on__lte=on)
+        valid = TrainingRecord.objects.filter(
+            member=OuterRef("pk"), course_id=course_id, course__organisation=organisation, completed_on__lte=on
+        )
         condition &= Q(Exists(valid.filter(Q(expires_on=None) | Q(expires_on__gte=on))))
     if needs_pledge:
         current = (
@@ -272,6 +291,12 @@ def _qualified_on(organisation: Organisation, requirements: _RequirementsKey, on
     if needs_record_check:
         checks = RecordCheck.objects.filter(member=OuterRef("pk"), seen_on__lte=on, valid_until__gte=on)
         condition &= Q(Exists(checks))
+    return condition
+
+
+def _qualified_on(organisation: Organisation, requirements: _RequirementsKey, on: date) -> BaseExpression:
+    """`_qualified_condition` as a value (true or false) to annotate a member with."""
+    condition = _qualified_condition(organisation, requirements, on)
     return ExpressionWrapper(condition, output_field=BooleanField()) if condition else Value(True)
 
 
@@ -286,16 +311,22 @@ class _Weighed:
     wishes: dict[int, tuple[frozenset[int], frozenset[str]]]  # member pk → the weekdays and times of day she wishes
     own_limits: dict[int, OwnLimits]  # member pk → her own "at most N a week / a month" (those who set one)
     last_on_line: dict[tuple[int, int], datetime]  # (member pk, line pk) → the start of her last shift there
+    requirements: dict[int, Requirements]  # line pk → what the line asks (for the rules, not read again)
 
 
-def _weigh(shifts: list[Shift], now: datetime, size: int) -> _Weighed:
+def _weigh(
+    shifts: list[Shift], now: datetime, size: int, *, requirements: dict[int, Requirements] | None = None
+) -> _Weighed:
     """Choose whom to weigh for each of `shifts` (one shelter's, with line__organisation loaded) and load what
-    the ranking reads about them: six queries, whatever the number of shifts and members. The pool of a line
-    and month is the same whichever page asks, so the gaps list and the shift page suggest alike."""
+    the ranking reads about them: six queries (five when the caller has the lines' `requirements`), whatever the
+    number of shifts and members. The pool of a line and month is the same whichever page asks, so the gaps list
+    and the shift page suggest alike."""
     organisation = shifts[0].line.organisation
     today = now.astimezone(organisation.zone).date()
     lines = {shift.line_id: shift.line for shift in shifts}
-    requirements = {pk: _requirements_key(each) for pk, each in requirements_by_line(list(lines.values())).items()}
+    if requirements is None:
+        requirements = requirements_by_line(list(lines.values()))
+    keys = {pk: _requirements_key(each) for pk, each in requirements.items()}
     months = {shift.pk: _month(shift) for shift in shifts}
     # One count per month and one qualification per (requirements, month) of the gaps, in one query over the
     # shelter's active volunteers (qualified on the month's first day, or today for this month: the rules check
@@ -308,7 +339,7 @@ def _weigh(shifts: list[Shift], now: datetime, size: int) -> _Weighed:
             month_alias[first] = f"in_month_{len(month_alias)}"
             annotations[month_alias[first]] = _places_in(month_start, month_end)
     for shift in shifts:
-        key = (requirements[shift.line_id], months[shift.pk][0])
+        key = (keys[shift.line_id], months[shift.pk][0])
         if key not in qualified_alias:
             qualified_alias[key] = f"qualified_{len(qualified_alias)}"
             annotations[qualified_alias[key]] = _qualified_on(organisation, key[0], on=max(key[1], today))
@@ -336,7 +367,7 @@ def _weigh(shifts: list[Shift], now: datetime, size: int) -> _Weighed:
         first = months[shift.pk][0]
         if (shift.line_id, first) in chosen:
             continue
-        alias = qualified_alias[requirements[shift.line_id], first]
+        alias = qualified_alias[keys[shift.line_id], first]
         qualified, counted = column[alias], column[month_alias[first]]
 
         def fewest(pk: int, counted: int = counted) -> tuple[int, int]:
@@ -382,6 +413,7 @@ def _weigh(shifts: list[Shift], now: datetime, size: int) -> _Weighed:
         wishes=wishes,
         own_limits=own_limits,
         last_on_line={(member_id, line_id): last for member_id, line_id, last in last_rows},
+        requirements=requirements,
     )
 
 
@@ -561,7 +593,14 @@ def gap_suggestions(
     if not pairs:
         return {}
     members = {fit.member.pk: fit.member for each in fits.values() for fit in each}
-    facts = SignupFacts._load(open_shifts, members.values(), now=now, qualify=qualify, pairs=pairs)
+    facts = SignupFacts._load(
+        open_shifts,
+        members.values(),
+        now=now,
+        qualify=qualify,
+        pairs=pairs,
+        known=Known(requirements=weighed.requirements),
+    )
     by_shift: dict[int, dict[int, SignupFacts]] = {}
     for (shift_id, member_id), each in facts.items():
         by_shift.setdefault(shift_id, {})[member_id] = each

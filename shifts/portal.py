@@ -469,25 +469,43 @@ def week_label(monday: date) -> str:
 
 def _line_days(member: Member, lines: list[Line], days: list[date]) -> list[Shift]:
     """One stand-in shift per line and day (the whole day, a pk of its own below zero), for the rules that depend
-    only on her, the line and the day (copies of one per line: a page may need 30 lines × 7 days)."""
+    only on her, the line and the day."""
+    return _probes(member, [(line, day) for line in lines for day in days])
+
+
+def _probes(member: Member, line_days: list[tuple[Line, date]]) -> list[Shift]:
+    """A stand-in shift for each (line, day): the whole day, a pk of its own below zero (copies of one shift per
+    line: a page may need 30 lines × 7 days)."""
     zone = member.organisation.zone
+    bounds: dict[date, tuple[datetime, datetime]] = {}
+    templates: dict[int, Shift] = {}
     probes: list[Shift] = []
-    for line in lines:
-        template = Shift(line=line, min_volunteers=1, max_volunteers=1)
-        for day in days:
-            probe = copy.copy(template)
-            probe.pk = -(len(probes) + 1)
-            probe.starts_at = _local_midnight(day, zone)
-            probe.ends_at = _local_midnight(day + timedelta(days=1), zone)
-            probes.append(probe)
+    for line, day in line_days:
+        if day not in bounds:
+            bounds[day] = (_local_midnight(day, zone), _local_midnight(day + timedelta(days=1), zone))
+        if line.pk not in templates:
+            templates[line.pk] = Shift(line=line, min_volunteers=1, max_volunteers=1)
+        probe = _copy_of(templates[line.pk])
+        probe.pk = -(len(probes) + 1)
+        probe.starts_at, probe.ends_at = bounds[day]
+        probes.append(probe)
     return probes
 
 
-def _away_periods(member: Member, first: date, last: date) -> list[tuple[date, date]]:
-    """Her absences over the days `first` to `last`, merged into separate periods (first, last day): one query."""
+def _copy_of(shift: Shift) -> Shift:
+    """What copy.copy(shift) makes (its own _state and cached relations), without pickling's detour: a page may
+    need 30 lines × 7 days of them."""
+    probe = Shift.__new__(Shift)
+    probe.__dict__.update(shift.__dict__)
+    probe._state = copy.copy(shift._state)
+    probe._state.fields_cache = shift._state.fields_cache.copy()
+    return probe
+
+
+def _away_periods(member: Member, first: date) -> list[tuple[date, date]]:
+    """Her absences on `first` or after, merged into separate periods (first, last day): one query."""
     rows = (
-        Absence.objects.filter(member=member)
-        .overlapping(first, last)
+        Absence.objects.filter(member=member, ends_on__gte=first)
         .order_by("starts_on", "ends_on")
         .values_list("starts_on", "ends_on")
     )
@@ -544,26 +562,57 @@ def open_page(member: Member, now: datetime, query: OpenQuery | None = None, *, 
     line_id = query.line if query.line in by_pk else None
     qualify = rules.qualifier(member, _line_days(member, lines, [today]))
     # Her absences: a day she is away has no line open to her (rules.LINE_DAY_RULES), and looking for her next
-    # shift passes over those days.
-    away = _away_periods(member, today, last_monday + timedelta(days=6))
+    # shift passes over those days. All of them from today on, so that the rules of the page's shifts (and of
+    # offers beyond the window) read them from here; her shadow shifts on every line likewise.
+    absences = _away_periods(member, today)
+    away = [period for period in absences if period[0] <= last_monday + timedelta(days=6)]
     back = _not_starting_away(away, zone)
+    shadow_done = rules.her_shadow_shifts(member, lines, now)
+    loaded = rules.Known(
+        absences={member.pk: absences},
+        absences_from=today,
+        absences_until=date.max,
+        shadow_done=shadow_done,
+        shadow_members=frozenset({member.pk}),
+        shadow_lines=frozenset(by_pk),
+    )
 
     known: dict[date, list[int]] = {}
     unless_away: dict[date, list[int]] = {}  # the lines that would be open to her if she were not away
 
     def open_lines(days: list[date]) -> dict[date, list[int]]:
-        """The lines open to her on each day (rules.LINE_DAY_RULES), each day decided once."""
+        """The lines open to her on each day (rules.LINE_DAY_RULES), each day decided once, and once for all the
+        lines that ask the same of her that day (what she lacks for it, the shadow shifts it asks, those she has
+        done on it): a shelter's many lines of one kind are one question."""
         if missing := [day for day in days if day not in known]:
-            probes = _line_days(member, lines, missing)
-            facts = rules.line_day_facts(member, probes, now=now, qualify=qualify, absences=away)
+            asked: dict[tuple[int, date], tuple] = {}  # (line pk, day) → the question it asks of her
+            asking: dict[tuple, tuple[Line, date]] = {}  # a question → the first line and day that asks it
+            for line in lines:
+                done = shadow_done.get((member.pk, line.pk), 0)
+                for day in missing:
+                    question = (tuple(qualify(member, line, day)), line.required_shadow_shifts, done, day)
+                    asked[line.pk, day] = question
+                    asking.setdefault(question, (line, day))
+            probes = _probes(member, list(asking.values()))
+            facts = rules.line_day_facts(
+                member, probes, now=now, qualify=qualify, absences=away, shadow_done=shadow_done
+            )
+            answers: dict[tuple, tuple[bool, bool]] = {}  # a question → (open to her, open if she were not away)
+            for question, probe in zip(asking, probes, strict=True):
+                if not rules.refusals(facts[probe.pk], rules.LINE_DAY_RULES):
+                    answers[question] = (True, True)
+                else:
+                    passed = not rules.refusals(facts[probe.pk], rules.LINE_DAY_RULES, accepted=rules.CONFIRMABLE)
+                    answers[question] = (False, passed)
             known.update({day: [] for day in missing})
             unless_away.update({day: [] for day in missing})
-            for probe in probes:
-                if not rules.refusals(facts[probe.pk], rules.LINE_DAY_RULES):
-                    known[probe.local_date()].append(probe.line_id)
-                    unless_away[probe.local_date()].append(probe.line_id)
-                elif not rules.refusals(facts[probe.pk], rules.LINE_DAY_RULES, accepted=rules.CONFIRMABLE):
-                    unless_away[probe.local_date()].append(probe.line_id)
+            for line in lines:
+                for day in missing:
+                    is_open, open_unless_away = answers[asked[line.pk, day]]
+                    if is_open:
+                        known[day].append(line.pk)
+                    if open_unless_away:
+                        unless_away[day].append(line.pk)
         return {day: known[day] for day in days}
 
     def week_days(monday: date) -> list[date]:
@@ -645,7 +694,9 @@ def open_page(member: Member, now: datetime, query: OpenQuery | None = None, *, 
     )
     for offer in offers:
         offer.assignment.shift.line = by_pk[offer.assignment.shift.line_id]
-    facts = SignupFacts.for_shifts(page_shifts + [o.assignment.shift for o in offers], member, now=now, qualify=qualify)
+    facts = SignupFacts.for_shifts(
+        page_shifts + [o.assignment.shift for o in offers], member, now=now, qualify=qualify, known=loaded
+    )
     for shift in page_shifts:
         shift.confirmed_count = facts[shift.pk].confirmed  # type: ignore[attr-defined]  # as with_staffing() would
     links = Links(organisation.slug, back=query.encode())

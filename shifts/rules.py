@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
@@ -28,6 +29,9 @@ from django.utils.translation import ngettext
 from members.models import Member, MemberStatus
 
 from .models import Absence, Assignment, AssignmentStatus, Line, Shift, Wishes, WorkloadRules
+
+if TYPE_CHECKING:
+    from trainings.qualification import Requirements
 
 WEEK = timedelta(days=7)
 
@@ -132,6 +136,44 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Known:
+    """What a page has loaded already about its members, so that the facts of its shifts do not load it again
+    (the portal's open shifts: her absences and her shadow shifts, read first to decide which lines are open to
+    her). Only used where it covers what the facts need; otherwise the loader runs as usual."""
+
+    # member pk → her absences as (first, last) days, complete for every day from absences_from to absences_until
+    absences: dict[int, list[tuple[date, date]]] | None = None
+    absences_from: date = date.max
+    absences_until: date = date.min
+    # (member pk, line pk) → completed shadow shifts, complete for these members and lines
+    shadow_done: dict[tuple[int, int], int] | None = None
+    shadow_members: frozenset[int] = frozenset()
+    shadow_lines: frozenset[int] = frozenset()
+    # line pk → what the line asks of a volunteer (shifts.requirements.requirements_by_line)
+    requirements: dict[int, Requirements] | None = None
+
+    def has_absences(self, members: Iterable[Member], first: date, last: date) -> bool:
+        return (
+            self.absences is not None
+            and self.absences_from <= first
+            and last <= self.absences_until
+            and all(member.pk in self.absences for member in members)
+        )
+
+    def requirements_of(self, line_ids: Iterable[int]) -> dict[int, Requirements] | None:
+        if self.requirements is None or not set(line_ids) <= set(self.requirements):
+            return None
+        return self.requirements
+
+    def has_shadow_done(self, members: Iterable[Member], line_ids: Iterable[int]) -> bool:
+        return (
+            self.shadow_done is not None
+            and all(member.pk in self.shadow_members for member in members)
+            and set(line_ids) <= self.shadow_lines
+        )
+
+
+@dataclass(frozen=True)
 class SignupFacts:
     """Everything the rules read about one member and one shift."""
 
@@ -180,21 +222,33 @@ class SignupFacts:
 
     @classmethod
     def for_shifts(
-        cls, shifts: Iterable[Shift], member: Member, *, now: datetime, qualify: QualificationReasons | None = None
+        cls,
+        shifts: Iterable[Shift],
+        member: Member,
+        *,
+        now: datetime,
+        qualify: QualificationReasons | None = None,
+        known: Known | None = None,
     ) -> dict[int, SignupFacts]:
         """The facts for many shifts and one member, keyed by shift pk, in a fixed number of queries: her places,
         the lines' courses and her trainings (without `qualify`), her shadow shifts (when a line asks for them),
-        who is on the shifts, and who is experienced (when it can matter)."""
-        facts = cls._load(shifts, [member], now=now, qualify=qualify)
+        who is on the shifts, and who is experienced (when it can matter); what `known` holds is not loaded."""
+        facts = cls._load(shifts, [member], now=now, qualify=qualify, known=known)
         return {shift_id: each for (shift_id, _member_id), each in facts.items()}
 
     @classmethod
     def for_members(
-        cls, shift: Shift, members: Iterable[Member], *, now: datetime, qualify: QualificationReasons | None = None
+        cls,
+        shift: Shift,
+        members: Iterable[Member],
+        *,
+        now: datetime,
+        qualify: QualificationReasons | None = None,
+        known: Known | None = None,
     ) -> dict[int, SignupFacts]:
         """The facts for one shift and many members (a coordinator's assign form), keyed by member pk, with the
         same loaders and the same fixed number of queries whatever the number of members."""
-        facts = cls._load([shift], members, now=now, qualify=qualify)
+        facts = cls._load([shift], members, now=now, qualify=qualify, known=known)
         return {member_id: each for (_shift_id, member_id), each in facts.items()}
 
     @classmethod
@@ -206,24 +260,26 @@ class SignupFacts:
         now: datetime,
         qualify: QualificationReasons | None,
         pairs: Collection[tuple[int, int]] | None = None,
+        known: Known | None = None,
     ) -> dict[tuple[int, int], SignupFacts]:
         """The facts for every (shift, member) pair, keyed by (shift pk, member pk); each loader runs once. With
         `pairs` (shift pk, member pk), only those are built (suggestions for a page of gaps: each gap with the
-        volunteers weighed for its line, shifts/candidates.py)."""
+        volunteers weighed for its line, shifts/candidates.py). With `known`, what the page has loaded already
+        (her absences, her shadow shifts) is not loaded again."""
         shifts = list({shift.pk: shift for shift in shifts}.values())
         members = list({member.pk: member for member in members}.values())
         if not shifts or not members:
             return {}
         workloads = _workloads(shifts)
         counting = any(w.counts for w in workloads.values())
-        places = _places(members, shifts, whole_months=counting)
+        places, (confirmed, shadows) = _places(members, shifts, whole_months=counting)
         counts = _period_counts(places, members, shifts) if counting else {}
         own_limits = _own_limits(members) if any(w.enforce_own_limits for w in workloads.values()) else {}
-        away = _away(members, shifts)
-        missing = qualify or _qualifier(members, shifts)
-        shadow_done = _shadow_shifts_done(members, shifts, now)
-        confirmed, shadows = _people_on(shifts)
-        completed = _completed_shifts(members, shifts, confirmed, now)
+        away = _away(members, shifts, known)
+        missing = qualify or _qualifier(
+            members, shifts, known.requirements_of({s.line_id for s in shifts}) if known is not None else None
+        )
+        shadow_done, completed = _completed_by_line(members, shifts, confirmed, now, known)
 
         def experienced(member_id: int, line: Line) -> bool:
             return completed.get((member_id, line.pk), 0) >= line.experienced_after_shifts
@@ -261,43 +317,64 @@ class SignupFacts:
 # -- loading, each once for all the shifts ------------------------------------------------------------
 
 
-def _places(members: list[Member], shifts: list[Shift], *, whole_months: bool = False) -> dict[int, list[Place]]:
+def _places(
+    members: list[Member], shifts: list[Shift], *, whole_months: bool = False
+) -> tuple[dict[int, list[Place]], tuple[dict[int, list[int]], dict[int, int]]]:
     """The members' active places on the shifts and from a week before the first to a week after the last,
     keyed by member pk; with `whole_months`, also over the whole local months of the shifts (a monthly limit
-    counts them), still in one query."""
+    counts them). And, from the same query, who is on the shifts (`_people_on`)."""
     since, until = min(s.starts_at for s in shifts) - WEEK, max(s.ends_at for s in shifts) + WEEK
     if whole_months:
         months = [_month_of(s) for s in shifts]
         since, until = min(since, *(first for first, _ in months)), max(until, *(end for _, end in months))
+    member_ids = {m.pk for m in members}
+    shift_ids = {s.pk for s in shifts}
     rows = (
         Assignment.objects.active()
-        .filter(member__in=[m.pk for m in members])
-        .filter(Q(shift__in=[s.pk for s in shifts]) | Q(shift__starts_at__lt=until, shift__ends_at__gt=since))
+        .filter(
+            Q(shift__in=list(shift_ids))
+            | Q(member__in=list(member_ids), shift__starts_at__lt=until, shift__ends_at__gt=since)
+        )
         .order_by()
-        .values_list("member_id", "shift_id", "shift__starts_at", "shift__ends_at", "shift__cancelled_at")
+        .values_list("member_id", "shift_id", "status", "shift__starts_at", "shift__ends_at", "shift__cancelled_at")
     )
     places: dict[int, list[Place]] = defaultdict(list)
-    for member_id, shift_id, starts, ends, cancelled in rows:
-        places[member_id].append(Place(shift_id, starts, ends, cancelled is not None))
-    return places
+    on_shifts: list[tuple[int, int, str]] = []
+    for member_id, shift_id, status, starts, ends, cancelled in rows:
+        if member_id in member_ids:
+            places[member_id].append(Place(shift_id, starts, ends, cancelled is not None))
+        if shift_id in shift_ids:
+            on_shifts.append((shift_id, member_id, status))
+    return places, _people_on(on_shifts)
 
 
-def _qualifier(members: list[Member], shifts: list[Shift]) -> QualificationReasons:
+def _qualifier(
+    members: list[Member], shifts: list[Shift], requirements: dict[int, Requirements] | None = None
+) -> QualificationReasons:
     """The trainings check (courses, pledge, record extract on the shift's date) for these shifts' lines, with
-    the lines' courses in one query and the members' trainings loaded once per shelter."""
+    the lines' courses in one query (none when the caller has their `requirements`) and the members' trainings
+    loaded once per shelter."""
     from trainings.qualification import QualificationChecker
 
     from .requirements import requirements_by_line
 
-    lines = {s.line_id: s.line for s in shifts}
-    requirements = requirements_by_line(list(lines.values()))
+    if requirements is None:
+        lines = {s.line_id: s.line for s in shifts}
+        requirements = requirements_by_line(list(lines.values()))
     dates = {s.local_date() for s in shifts}
     checkers: dict[int, QualificationChecker] = {}
+    # A page asks the same question many times: the same member, day and requirements for several shifts (three
+    # a day on a line) and for lines that ask the same (a shelter's phone lines). Each is answered once.
+    asks = {pk: (tuple(each.courses), each.needs_pledge, each.needs_record_check) for pk, each in requirements.items()}
+    answered: dict[tuple[int, int, tuple[tuple[int, ...], bool, bool], date], list[str]] = {}
 
     def reasons(member: Member, line: Line, on_date: date) -> list[str]:
-        if line.organisation_id not in checkers:
-            checkers[line.organisation_id] = QualificationChecker(line.organisation, members, on_dates=dates)
-        return checkers[line.organisation_id].reasons(member, requirements[line.pk], on=on_date)
+        key = (line.organisation_id, member.pk, asks[line.pk], on_date)
+        if key not in answered:
+            if line.organisation_id not in checkers:
+                checkers[line.organisation_id] = QualificationChecker(line.organisation, members, on_dates=dates)
+            answered[key] = checkers[line.organisation_id].reasons(member, requirements[line.pk], on=on_date)
+        return list(answered[key])
 
     return reasons
 
@@ -315,12 +392,14 @@ def line_day_facts(
     now: datetime,
     qualify: QualificationReasons,
     absences: Iterable[tuple[date, date]] | None = None,
+    shadow_done: dict[tuple[int, int], int] | None = None,
 ) -> dict[int, SignupFacts]:
     """Facts for stand-in shifts (one per line and day, each with its own pk) holding only what LINE_DAY_RULES
     read: her trainings on the day, her shadow shifts on the line (one query) and whether she is away that day
-    (her absences as (first, last) days when the caller has them, else one query); no places, nobody on them."""
+    (her absences as (first, last) days when the caller has them, else one query); no places, nobody on them.
+    `shadow_done`: her shadow shifts on every line of `days` when the caller has them (`her_shadow_shifts`)."""
     days = list(days)
-    done = _shadow_shifts_done([member], days, now)
+    done = shadow_done if shadow_done is not None else _shadow_shifts_done([member.pk], {d.line_id for d in days}, now)
     if absences is None:
         away = {shift_id for shift_id, _member_id in _away([member], days)}
     else:
@@ -348,12 +427,14 @@ def line_day_facts(
     }
 
 
-def _shadow_shifts_done(members: list[Member], shifts: list[Shift], now: datetime) -> dict[tuple[int, int], int]:
+def _shadow_shifts_done(
+    member_ids: Iterable[int], line_ids: Iterable[int], now: datetime
+) -> dict[tuple[int, int], int]:
     """Completed shadow shifts per (member, line)."""
     rows = (
         Assignment.objects.shadows()
         .completed(now)
-        .filter(member__in=[m.pk for m in members], shift__line__in={s.line_id for s in shifts})
+        .filter(member__in=list(member_ids), shift__line__in=set(line_ids))
         .order_by()
         .values("member", "shift__line")
         .annotate(n=Count("pk"))
@@ -362,39 +443,56 @@ def _shadow_shifts_done(members: list[Member], shifts: list[Shift], now: datetim
     return {(m, line): n for m, line, n in rows}
 
 
-def _people_on(shifts: list[Shift]) -> tuple[dict[int, list[int]], dict[int, int]]:
-    """Who has a confirmed place on each shift, and how many shadows sit there."""
+def her_shadow_shifts(member: Member, lines: Iterable[Line], now: datetime) -> dict[tuple[int, int], int]:
+    """Her completed shadow shifts per (member pk, line pk) on `lines`: one query, for a page to load once and
+    hand to `line_day_facts` and (as `Known.shadow_done`) to the facts of its shifts on those lines."""
+    return _shadow_shifts_done([member.pk], [line.pk for line in lines], now)
+
+
+def _completed_by_line(
+    members: list[Member],
+    shifts: list[Shift],
+    confirmed: dict[int, list[int]],
+    now: datetime,
+    known: Known | None = None,
+) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
+    """Completed shadow shifts per (member, line) of the members, and completed confirmed shifts per (member, line)
+    of the members and of those on the shifts (who is experienced): one query for both (or only the confirmed
+    ones when `known` has the members' shadow shifts on these lines)."""
+    line_ids = {s.line_id for s in shifts}
+    ids = {m for s in shifts for m in confirmed[s.pk]} | {m.pk for m in members}
+    shadow_known = known is not None and known.has_shadow_done(members, line_ids)
+    statuses = [AssignmentStatus.CONFIRMED] if shadow_known else [AssignmentStatus.CONFIRMED, AssignmentStatus.SHADOW]
+    rows = (
+        Assignment.objects.filter(status__in=statuses)
+        .completed(now)
+        .filter(member__in=ids, shift__line__in=line_ids)
+        .order_by()
+        .values("member", "shift__line", "status")
+        .annotate(n=Count("pk"))
+        .values_list("member", "shift__line", "status", "n")
+    )
+    shadow_done: dict[tuple[int, int], int] = {}
+    completed: dict[tuple[int, int], int] = {}
+    for member_id, line_id, status, n in rows:
+        (completed if status == AssignmentStatus.CONFIRMED else shadow_done)[member_id, line_id] = n
+    if shadow_known:
+        assert known is not None and known.shadow_done is not None
+        shadow_done = known.shadow_done
+    return shadow_done, completed
+
+
+def _people_on(rows: Iterable[tuple[int, int, str]]) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Who has a confirmed place on each shift, and how many shadows sit there, from the (shift pk, member pk,
+    status) of the active places on the shifts."""
     confirmed: dict[int, list[int]] = defaultdict(list)
     shadows: dict[int, int] = defaultdict(int)
-    rows = (
-        Assignment.objects.active()
-        .filter(shift__in=[s.pk for s in shifts])
-        .values_list("shift_id", "member_id", "status")
-    )
     for shift_id, member_id, status in rows:
         if status == AssignmentStatus.CONFIRMED:
             confirmed[shift_id].append(member_id)
         else:
             shadows[shift_id] += 1
     return confirmed, shadows
-
-
-def _completed_shifts(
-    members: list[Member], shifts: list[Shift], confirmed: dict[int, list[int]], now: datetime
-) -> dict[tuple[int, int], int]:
-    """Completed confirmed shifts per (member, line), of the members and of those on the shifts (who is
-    experienced)."""
-    ids = {m for s in shifts for m in confirmed[s.pk]} | {m.pk for m in members}
-    rows = (
-        Assignment.objects.confirmed()
-        .completed(now)
-        .filter(member__in=ids, shift__line__in={s.line_id for s in shifts})
-        .order_by()
-        .values("member", "shift__line")
-        .annotate(n=Count("pk"))
-        .values_list("member", "shift__line", "n")
-    )
-    return {(m, line): n for m, line, n in rows}
 
 
 # -- her time (issue 17): absences, workload rules, her own limits; each loaded once for all the shifts ------
@@ -443,18 +541,23 @@ def _own_limits(members: list[Member]) -> dict[int, OwnLimits]:
     return {member_id: OwnLimits(week, month) for member_id, week, month in rows}
 
 
-def _away(members: list[Member], shifts: list[Shift]) -> set[tuple[int, int]]:
+def _away(members: list[Member], shifts: list[Shift], known: Known | None = None) -> set[tuple[int, int]]:
     """The (shift pk, member pk) pairs where an absence of hers covers a day the shift touches: one query for
-    all the members' absences over the shifts' days."""
+    all the members' absences over the shifts' days (none when `known` holds them for those days)."""
     days = {s.pk: local_days(s) for s in shifts}
-    rows = (
-        Absence.objects.filter(member__in=[m.pk for m in members])
-        .overlapping(min(first for first, _ in days.values()), max(last for _, last in days.values()))
-        .values_list("member_id", "starts_on", "ends_on")
-    )
+    first_day, last_day = min(first for first, _ in days.values()), max(last for _, last in days.values())
     absences: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for member_id, starts_on, ends_on in rows:
-        absences[member_id].append((starts_on, ends_on))
+    if known is not None and known.has_absences(members, first_day, last_day):
+        assert known.absences is not None
+        absences.update(known.absences)
+    else:
+        rows = (
+            Absence.objects.filter(member__in=[m.pk for m in members])
+            .overlapping(first_day, last_day)
+            .values_list("member_id", "starts_on", "ends_on")
+        )
+        for member_id, starts_on, ends_on in rows:
+            absences[member_id].append((starts_on, ends_on))
     return {
         (shift.pk, member_id)
         for shift in shifts

@@ -4,7 +4,7 @@ fixed number of queries whatever the number of shifts. Nothing here writes, nor 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple, TypedDict, cast
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ from core.models import Organisation
 
 from .availability import held_while_away
 from .generation import wall_clock
-from .models import Assignment, Line, RotaChange, Shift, Staffing
+from .models import Assignment, AssignmentStatus, Line, RotaChange, Shift, Staffing
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,15 +302,31 @@ class _DayWords:
         return self.cache[key]
 
 
+def _as_datetime(value: datetime | str | None) -> datetime | None:
+    """A datetime column read through a plain cursor: PostgreSQL answers an aware datetime, SQLite a naive one in
+    UTC (or the UTC text Django stored, "2026-12-02 07:00:00[.ffffff]", where the column's type is lost)."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _column(field: Any) -> str:
+    """A concrete field's column (the stubs allow None, for fields without one)."""
+    return cast(str, field.column)
+
+
 def _first_of_each_day(
     shifts: QuerySet[Shift], *, zone: ZoneInfo, start_at: datetime, end_at: datetime, now: datetime, per_day: int
-) -> tuple[list[int], dict[date, tuple[int, int]]]:
-    """The first `per_day` shifts of each local day, gaps first, then by start (and pk); and each day's
-    number of shifts and of gaps. One query, in which the database looks at every shift of the period once:
-    a common table expression computes each shift's day and whether it is a gap (the count of its volunteers,
-    the costly part), and both the ranking (ROW_NUMBER over the day) and the day's counts read that. Written
-    as SQL around the ORM's own SQL for the period, because the ORM repeats an annotation wherever it is used
-    (the count would run twice per shift) and cannot select from a subquery."""
+) -> tuple[list[_ShiftRow], dict[date, tuple[int, int]]]:
+    """The first `per_day` shifts of each local day, gaps first, then by start (and pk), as rows with their
+    confirmed count; and each day's number of shifts and of gaps. One query, in which the database looks at every
+    shift of the period once: a common table expression computes each shift's day and whether it is a gap (the
+    count of its volunteers, the costly part, only for a shift that is neither cancelled nor started), both the
+    ranking (ROW_NUMBER over the day) and the day's counts read that, and only the shifts picked are read whole
+    and have their confirmed volunteers counted. Written as SQL around the ORM's own SQL for the period, because
+    the ORM repeats an annotation wherever it is used (the count would run twice per shift) and cannot select
+    from a subquery."""
     period = shifts.values(
         rota_shift=F("pk"),
         rota_start=F("starts_at"),
@@ -322,23 +338,46 @@ def _first_of_each_day(
     name = connection.ops.quote_name
     shift, start, day, gap = (name(each) for each in ("rota_shift", "rota_start", "rota_date", "rota_gap"))
     rank, total, gaps = name("rota_rank"), name("rota_total"), name("rota_gaps")
+    # The picked shifts' own columns, in _ShiftRow's order (confirmed_count is counted below).
+    shift_table = name(Shift._meta.db_table)
+    own = ("id", "line", "starts_at", "ends_at", "min_volunteers", "max_volunteers", "cancelled_at")
+    columns = ", ".join(f"{shift_table}.{name(_column(Shift._meta.get_field(field)))}" for field in own)
+    places = name(Assignment._meta.db_table)
+    place_shift, place_status = name(_column(Assignment.shift.field)), name(_column(Assignment.status.field))
     # Only quoted names and the ORM's own SQL are put into the text; every value is a parameter.
     sql = (
         f"WITH period AS ({period_sql}), "  # noqa: S608
         f"ranked AS (SELECT {shift}, {day}, ROW_NUMBER() OVER "
         f"(PARTITION BY {day} ORDER BY {gap} DESC, {start}, {shift}) AS {rank} FROM period), "
         f"days AS (SELECT {day}, COUNT(*) AS {total}, SUM({gap}) AS {gaps} FROM period GROUP BY {day}) "
-        f"SELECT days.{day}, days.{total}, days.{gaps}, ranked.{shift} FROM days "
-        f"JOIN ranked ON ranked.{day} = days.{day} AND ranked.{rank} <= %s"
+        f"SELECT days.{day}, days.{total}, days.{gaps}, {columns}, "
+        f"(SELECT COUNT(*) FROM {places} WHERE {places}.{place_shift} = ranked.{shift} "
+        f"AND {places}.{place_status} = %s) "
+        f"FROM days JOIN ranked ON ranked.{day} = days.{day} AND ranked.{rank} <= %s "
+        f"JOIN {shift_table} ON {shift_table}.{name(_column(Shift._meta.pk))} = ranked.{shift}"
     )
-    picked: list[int] = []
+    picked: list[_ShiftRow] = []
     counts: dict[date, tuple[int, int]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, per_day))
-        for local_date, day_total, day_gaps, pk in cursor.fetchall():
+        cursor.execute(sql, (*params, AssignmentStatus.CONFIRMED.value, per_day))
+        for (
+            local_date,
+            day_total,
+            day_gaps,
+            pk,
+            line_id,
+            starts,
+            ends,
+            low,
+            high,
+            cancelled,
+            confirmed,
+        ) in cursor.fetchall():
             # SQLite answers the date as text, PostgreSQL as a date.
             counts[date.fromisoformat(str(local_date))] = (day_total, day_gaps)
-            picked.append(pk)
+            starts_at, ends_at = _as_datetime(starts), _as_datetime(ends)
+            assert starts_at is not None and ends_at is not None  # both columns are NOT NULL
+            picked.append(_ShiftRow(pk, line_id, starts_at, ends_at, low, high, _as_datetime(cancelled), confirmed))
     return picked, counts
 
 
@@ -354,31 +393,30 @@ def rota_days(
     names: bool = True,
     now: datetime | None = None,
     away: dict[date, int] | None = None,
+    lines: list[Line] | None = None,
 ) -> list[RotaDay]:
     """Every local date start..end (inclusive) with at most `per_day` of its shifts (cancelled ones too), gaps
     first, in time order, with their staffing and, with `names`, the confirmed volunteers' first names; a day
     with one more than `per_day` shows them all rather than fold one away. Each day knows how many shifts and
     gaps it has in all, and says how many it folds; a shift someone on it holds while away is at risk. The
-    database picks and counts, so Python only sees the shifts shown: four queries, five with `names`, whatever
-    the number of shifts. With `month`, days of other months are marked `outside`; with `away`
-    (availability.away_counts), each day says how many are away."""
+    database picks and counts, so Python only sees the shifts shown: three queries (two when the caller gives
+    the shelter's `lines`), one more with `names`, whatever the number of shifts. With `month`, days of other
+    months are marked `outside`; with `away` (availability.away_counts), each day says how many are away."""
     zone = organisation.zone
     now = now or timezone.now()
     start_at, end_at = wall_clock(start, time(0), zone), wall_clock(end + timedelta(days=1), time(0), zone)
     in_period = Shift.objects.for_organisation(organisation).filter(starts_at__gte=start_at, starts_at__lt=end_at)
     if line is not None:
         in_period = in_period.filter(line=line)
-    picked, counts = _first_of_each_day(
+    rows, counts = _first_of_each_day(
         in_period, zone=zone, start_at=start_at, end_at=end_at, now=now, per_day=per_day + 1
     )
+    rows.sort(key=lambda row: (row.starts_at, row.pk))
+    picked = [row.pk for row in rows]
     # Plain rows, not models: the lines come from one small query, so a line is not built again for each shift.
-    lines = {each.pk: each for each in Line.objects.filter(organisation=organisation)}
-    rows = (
-        Shift.objects.filter(pk__in=picked)
-        .annotate(confirmed_count=_confirmed_count())
-        .order_by("starts_at", "pk")
-        .values_list(*_ShiftRow._fields)
-    )
+    if lines is None:
+        lines = list(Line.objects.filter(organisation=organisation))
+    by_pk = {each.pk: each for each in lines}
     who: dict[int, list[str]] = {}
     if names:
         confirmed = (
@@ -395,10 +433,9 @@ def rota_days(
     at_risk = {place.shift_id for place in held}
     builder = _RotaShiftBuilder(organisation, now)
     by_day: dict[date, list[RotaShift]] = {}
-    for row in rows:
-        shift = _ShiftRow(*row)
+    for shift in rows:
         built = builder.build(
-            shift, ", ".join(who.get(shift.pk, ())), line=lines[shift.line_id], at_risk=shift.pk in at_risk
+            shift, ", ".join(who.get(shift.pk, ())), line=by_pk[shift.line_id], at_risk=shift.pk in at_risk
         )
         by_day.setdefault(shift.starts_at.astimezone(zone).date(), []).append(built)
     for day, shown in by_day.items():

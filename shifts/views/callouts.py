@@ -33,7 +33,7 @@ from ..models import AskAnswer, Assignment, AssignmentStatus, CallOut, Shift
 
 def _back_to_shift(request, shift_id: int) -> HttpResponse:
     response = redirect("shifts:rota_shift", organisation=request.organisation.slug, pk=shift_id)
-    response["Location"] += "#callout"
+    response["Location"] += "?assign=1#callout"  # with whom to ask more (shifts/views/shift.py)
     return response
 
 

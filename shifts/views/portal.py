@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import JourplanError
 from core.params import date_param, int_param, pk_param
+from core.pwa import mark_for_offline
 from members.access import volunteer_required
 
 from .. import rules
@@ -53,7 +54,8 @@ from ..services import (
 @volunteer_required
 def portal_mine(request):
     page = mine_page(request.member, timezone.now())
-    return render(request, "shifts/portal_mine.html", {"page": page})
+    # Kept on her device for offline use (the service worker's "Mina pass" copy, shown with a stale-copy banner).
+    return mark_for_offline(render(request, "shifts/portal_mine.html", {"page": page}))
 
 
 def _open_query(request) -> OpenQuery:

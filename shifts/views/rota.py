@@ -41,10 +41,20 @@ def _chosen_line(request) -> Line | None:
     return get_object_or_404(Line.objects.for_organisation(request.organisation), pk=pk)
 
 
-def _rota_context(request, line: Line | None, view: str, *, month: date, day: date, **extra):
+def _shelter_lines(request) -> list[Line]:
+    """Every line of the shelter (the calendars' read model and the line filter share them: one query)."""
+    return list(Line.objects.for_organisation(request.organisation))
+
+
+def _rota_context(
+    request, line: Line | None, view: str, *, month: date, day: date, all_lines: list[Line] | None = None, **extra
+):
     """What the toolbar, the view switch and the line filter need. `month` and `day` are where the switch's
-    Month, Week and Day links go, so that switching keeps the period she is looking at."""
-    lines = list(Line.objects.for_organisation(request.organisation).active())
+    Month, Week and Day links go, so that switching keeps the period she is looking at. `all_lines`: the
+    shelter's lines when the view has them already."""
+    if all_lines is None:
+        all_lines = _shelter_lines(request)
+    lines = [each for each in all_lines if each.active]
     if line is not None and line not in lines:
         lines.append(line)  # an inactive line chosen by its link still shows as chosen
     line_query = f"&line={line.pk}" if line else ""
@@ -77,6 +87,7 @@ def rota_month(request):
     grid_start = first - timedelta(days=first.weekday())
     grid_end = last + timedelta(days=6 - last.weekday())
     line = _chosen_line(request)
+    all_lines = _shelter_lines(request)
     days = rota_days(
         organisation=request.organisation,
         start=grid_start,
@@ -87,6 +98,7 @@ def rota_month(request):
         per_day=MONTH_SHIFTS_PER_DAY,
         names=False,
         away=away_counts(request.organisation, grid_start, grid_end),
+        lines=all_lines,
     )
     previous = (first - timedelta(days=1)).replace(day=1)
     following = last + timedelta(days=1)
@@ -94,6 +106,7 @@ def rota_month(request):
         request,
         line,
         "month",
+        all_lines=all_lines,
         month=first,
         day=today if first <= today <= last else first,
         first=first,
@@ -113,6 +126,7 @@ def rota_week(request):
     chosen = week_param(request, today)
     monday = chosen - timedelta(days=chosen.weekday())
     line = _chosen_line(request)
+    all_lines = _shelter_lines(request)
     days = rota_days(
         organisation=request.organisation,
         start=monday,
@@ -120,11 +134,13 @@ def rota_week(request):
         today=today,
         line=line,
         per_day=WEEK_SHIFTS_PER_DAY,
+        lines=all_lines,
     )
     context = _rota_context(
         request,
         line,
         "week",
+        all_lines=all_lines,
         month=monday.replace(day=1),
         day=chosen,
         monday=monday,
@@ -143,13 +159,21 @@ def rota_day(request):
     today = timezone.localdate()
     day = date_param(request, today, "date")
     line = _chosen_line(request)
+    all_lines = _shelter_lines(request)
     (rota_day,) = rota_days(
-        organisation=request.organisation, start=day, end=day, today=today, line=line, per_day=DAY_SHIFTS
+        organisation=request.organisation,
+        start=day,
+        end=day,
+        today=today,
+        line=line,
+        per_day=DAY_SHIFTS,
+        lines=all_lines,
     )
     context = _rota_context(
         request,
         line,
         "day",
+        all_lines=all_lines,
         month=day.replace(day=1),
         day=day,
         day_shown=rota_day,

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,7 +22,7 @@ from ..callouts import shift_callouts
 from ..candidates import FINAL, SUGGESTED_SHOWN, candidates_for, closed_refusals
 from ..changes import shift_change
 from ..forms import AssignForm, CandidateSearchForm, ShiftChangeForm
-from ..models import Assignment, Shift
+from ..models import Assignment, AssignmentStatus, Shift, Staffing
 from ..reminders import held_away_on
 from ..rules import Refusal
 from ..selectors import unpublished_count
@@ -32,26 +33,69 @@ def _shifts(request):
     return Shift.objects.for_organisation(request.organisation)
 
 
+# The assign list (who may take the shift, a gap's suggestions, whom a call-out asks) is the page's costly part:
+# a plain visit gets the page without it, and htmx loads it at once into its place (#assign-choices, and the
+# call-out's #callout-ask beside it) as a fragment of this same URL; without JavaScript a link asks for the page
+# with it (?assign=1). A search (?q=), a pick from it (?pick=) and a refused assignment show it at once.
+CHOICES_PARAMS = ("assign", "q", "pick")
+CHOICES_TARGET = "assign-choices"
+
+
+def _back_to_shift(request, pk: int):
+    """After an action on the shift, its page with the assign list (a browser without JavaScript sees it at once,
+    as before the action; htmx, following the redirect, swaps in the page's main part with it)."""
+    response = redirect("shifts:rota_shift", organisation=request.organisation.slug, pk=pk)
+    response["Location"] += "?assign=1"
+    return response
+
+
 @coordinator_required
 @in_organisation_time
 def rota_shift(request, pk):
     return _shift_page(request, pk, AssignForm(organisation=request.organisation))
 
 
+def _set_staffing(shift: Shift, statuses: list[str]) -> None:
+    """What ShiftQuerySet.with_staffing() annotates, from the statuses of the places on the shift."""
+    confirmed = statuses.count(AssignmentStatus.CONFIRMED)
+    shift.confirmed_count = confirmed  # type: ignore[attr-defined]
+    shift.shadow_count = statuses.count(AssignmentStatus.SHADOW)  # type: ignore[attr-defined]
+    if confirmed < shift.min_volunteers:
+        shift.staffing = Staffing.UNDER  # type: ignore[attr-defined]
+    elif confirmed >= shift.max_volunteers:
+        shift.staffing = Staffing.FULL  # type: ignore[attr-defined]
+    else:
+        shift.staffing = Staffing.OK  # type: ignore[attr-defined]
+
+
+def _choices_fragment(request) -> bool:
+    """htmx asks for the assign list alone (the page's placeholder loading it), not for a page."""
+    htmx = request.htmx
+    return bool(htmx) and htmx.target == CHOICES_TARGET and not htmx.history_restore_request
+
+
 def _shift_page(request, pk, form, *, refusals: list[Refusal] | None = None, after_post=False, status=200):
     """The shift page. After a refused assignment (`refusals`) the form keeps her chosen and shows the reason box;
-    so does a pick from the search (?pick=) of someone the rules refuse. The reason box is never there at first."""
+    so does a pick from the search (?pick=) of someone the rules refuse. The reason box is never there at first.
+    The assign list comes with the page only when asked for (`CHOICES_PARAMS`, a refusal, a form with errors);
+    otherwise the page has a placeholder for it, and htmx's request for it gets the list alone."""
     now = timezone.now()
-    shift = get_object_or_404(_shifts(request).with_staffing().select_related("line__organisation"), pk=pk)
-    assignments = list(shift.assignments.active().select_related("member").order_by("created_at", "pk"))
-    waiting = list(shift.waiting_list.select_related("member"))
+    fragment = _choices_fragment(request) and not after_post
+    shift = get_object_or_404(_shifts(request).select_related("line"), pk=pk)
+    shift.line.organisation = request.organisation  # the shift is the shelter's (_shifts)
+    # Who is on it: the page lists them, and their count is the shift's staffing (as with_staffing() counts it).
+    places = shift.assignments.active()
+    assignments = [] if fragment else list(places.select_related("member").order_by("created_at", "pk"))
+    statuses = list(places.values_list("status", flat=True)) if fragment else [each.status for each in assignments]
+    _set_staffing(shift, statuses)
     closed = closed_refusals(shift, now)
+    with_choices = fragment or refusals is not None or form.is_bound or any(k in request.GET for k in CHOICES_PARAMS)
     search = CandidateSearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
     choices = None
     warnings: list[str] = []
     checked = picked_apart = None
-    if not closed:
-        query = search.cleaned_data["q"] if search.is_valid() else ""
+    if not closed and with_choices:
         pick = form.cleaned_data["member"].pk if refusals else pk_param(request, "pick")
         # A gap also gets its suggestions, best fit first, above the assign form (coordinators only: this page).
         suggest = SUGGESTED_SHOWN if shift.confirmed_count < shift.min_volunteers else 0
@@ -67,11 +111,11 @@ def _shift_page(request, pk, form, *, refusals: list[Refusal] | None = None, aft
     context = {
         "shift": shift,
         "missing": max(shift.min_volunteers - shift.confirmed_count, 0),
-        "assignments": assignments,
-        "waiting": waiting,
         "form": form,
         "search": search,
+        "query": query,
         "choices": choices,
+        "choices_later": not closed and not with_choices,
         "checked": checked,
         "picked_apart": picked_apart,
         "month_name": date_format(choices.month, "F") if choices else "",
@@ -79,12 +123,22 @@ def _shift_page(request, pk, form, *, refusals: list[Refusal] | None = None, aft
         "after_post": after_post,
         "warnings": warnings,
         "shift_url": shift_url,
-        "unpublished": unpublished_count(request.organisation),
-        # Places held by someone who has since marked herself away (issue 17): "Borta" beside her, the shift at risk.
-        "away": set() if closed else {held.assignment_id for held in held_away_on(shift)},
         "callouts": shift_callouts(shift, now),
     }
-    return render(request, "shifts/rota_shift.html", context, status=status)
+    if fragment:
+        response = render(request, "shifts/partials/shift_choices.html", context, status=status)
+    else:
+        context.update(
+            assignments=assignments,
+            waiting=list(shift.waiting_list.select_related("member")),
+            unpublished=unpublished_count(request.organisation),
+            # Places held by someone who has since marked herself away (issue 17): "Borta" beside her, the shift at
+            # risk.
+            away=set() if closed else {held.assignment_id for held in held_away_on(shift)},
+        )
+        response = render(request, "shifts/rota_shift.html", context, status=status)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 @require_POST
@@ -107,15 +161,15 @@ def rota_assign(request, pk):
     except SignupRefused as refused:
         if final := [refusal.to_coordinator for refusal in refused.refusals if refusal.code in FINAL]:
             messages.error(request, " ".join(final))
-            return redirect("shifts:rota_shift", organisation=request.organisation.slug, pk=shift.pk)
+            return _back_to_shift(request, shift.pk)
         return _shift_page(request, pk, form, refusals=refused.refusals, status=200 if request.htmx else 409)
     except JourplanError as error:
         messages.error(request, error.message)
-        return redirect("shifts:rota_shift", organisation=request.organisation.slug, pk=shift.pk)
+        return _back_to_shift(request, shift.pk)
     messages.success(
         request, _("%(name)s is on the shift. Publish the rota to tell her.") % {"name": member.first_name}
     )
-    return redirect("shifts:rota_shift", organisation=request.organisation.slug, pk=shift.pk)
+    return _back_to_shift(request, shift.pk)
 
 
 @require_POST
@@ -132,7 +186,7 @@ def rota_remove(request, pk):
         messages.success(request, _("%(name)s is no longer on the shift.") % {"name": assignment.member.first_name})
         for each in promoted:
             messages.info(request, _("%(name)s moved up from the waiting list.") % {"name": each.member.first_name})
-    return redirect("shifts:rota_shift", organisation=request.organisation.slug, pk=assignment.shift_id)
+    return _back_to_shift(request, assignment.shift_id)
 
 
 @coordinator_required
@@ -184,5 +238,5 @@ def shift_edit(request, pk):
                 )
             else:
                 messages.info(request, _("Nothing was changed."))
-            return redirect("shifts:rota_shift", organisation=request.organisation.slug, pk=shift.pk)
+            return _back_to_shift(request, shift.pk)
     return render(request, "shifts/rota_shift_edit.html", {"form": form, "shift": shift})

@@ -143,6 +143,7 @@ def test_a_volunteer_is_assigned_with_the_keyboard_alone(desktop, organisation, 
     shift = ShiftFactory(line=line, starts_at=timezone.now().replace(microsecond=0) + timedelta(days=3))
     visit = desktop(coordinator)
     page = visit.goto(reverse("shifts:rota_shift", kwargs={"organisation": organisation.slug, "pk": shift.pk}))
+    page.locator('#assign-choices input[type="radio"][name="member"]').first.wait_for()  # htmx loads the list
     # Tab to the choices (a radio group), arrow to her and check her, Tab on to the button and press Enter.
     for _ in range(80):
         page.keyboard.press("Tab")

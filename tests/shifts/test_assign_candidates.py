@@ -29,8 +29,15 @@ def _shift(line, day: date | None = None, hour=20, **extra):
 
 
 def _page_url(shift, **query) -> str:
+    """The shift page with its assign list (?assign=1: the page's link without JavaScript; htmx loads the same
+    list into the plain page, test_the_page_comes_first_and_htmx_loads_the_assign_list_into_its_place)."""
     url = reverse("shifts:rota_shift", kwargs={"organisation": shift.line.organisation.slug, "pk": shift.pk})
-    return url + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")
+    query = {"assign": "1", **query}
+    return url + "?" + "&".join(f"{key}={value}" for key, value in query.items())
+
+
+def _plain_url(shift) -> str:
+    return reverse("shifts:rota_shift", kwargs={"organisation": shift.line.organisation.slug, "pk": shift.pk})
 
 
 def _assign_url(shift) -> str:
@@ -69,6 +76,30 @@ def test_the_form_offers_those_who_may_take_the_shift_first_and_at_most_fifteen(
     assert "Aina" not in page and "Agnes" not in page and "Cecilia" not in page
     assert "---------" not in page
     assert "sök efter namn nedan" in page
+
+
+def test_the_page_comes_first_and_htmx_loads_the_assign_list_into_its_place(organisation, coordinator_client):
+    line = LineFactory(organisation=organisation, min_volunteers=2, max_volunteers=3)
+    shift = _shift(line)
+    vera = MemberFactory(organisation=organisation, first_name="Vera")
+
+    page = coordinator_client.get(_plain_url(shift)).content.decode()
+    assert _radio_names(page) == [] and "Förslag till luckan" not in page
+    placeholder = page.split('id="assign-choices"', 1)[1].split("</div>", 1)[0]
+    assert f'hx-get="{_plain_url(shift)}?assign=1"' in placeholder and 'hx-trigger="load"' in placeholder
+    assert f'href="{_plain_url(shift)}?assign=1#assign"' in placeholder  # without JavaScript: a link to it
+    assert 'id="assign-q"' in page  # the name search needs no list
+    assert f'href="{_plain_url(shift)}?assign=1#callout"' in page  # whom a call-out asks comes with the list
+
+    fragment = coordinator_client.get(
+        f"{_plain_url(shift)}?assign=1", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="assign-choices"
+    )
+    part = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in part and "HX-Target" in fragment["Vary"]
+    assert _radio_names(part) == [vera.full_name] and "Förslag till luckan" in part
+    assert 'id="callout-ask"' in part and f'name="member" value="{vera.pk}"' in part.split('id="callout-ask"')[1]
+    # The same list in the page, for the link without JavaScript.
+    assert _radio_names(coordinator_client.get(_page_url(shift)).content.decode()) == [vera.full_name]
 
 
 def test_those_with_fewest_shifts_in_the_month_come_first(organisation, coordinator_client):
@@ -309,13 +340,22 @@ def test_the_page_reads_the_same_number_of_queries_at_60_and_600_volunteers(
     big_client = coordinator_client.__class__()
     log_in(big_client, big_coordinator)
 
-    for query in ({}, {"q": "storlek"}, {"q": "storlek", "pick": "{pick}"}):
+    for query in ({}, {"q": "storlek"}, {"q": "storlek", "pick": "{pick}"}):  # each with the assign list
         small_query = {k: v.format(pick=small_members[1].pk) for k, v in query.items()}
         big_query = {k: v.format(pick=big_members[1].pk) for k, v in query.items()}
         small_count, small_size = _page_queries(coordinator_client, _page_url(small, **small_query))
         big_count, big_size = _page_queries(big_client, _page_url(big, **big_query))
         assert small_count == big_count, query
         assert big_size < small_size * 1.1, query  # bounded: ten times the volunteers, the same page
+    # The plain page (its list comes later) and the list htmx loads into it.
+    assert _page_queries(coordinator_client, _plain_url(small))[0] == _page_queries(big_client, _plain_url(big))[0]
+    fragment = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "assign-choices"}
+    with CaptureQueriesContext(connection) as small_fragment:
+        coordinator_client.get(_page_url(small), **fragment)
+    expected = len(small_fragment.captured_queries)
+    with CaptureQueriesContext(connection) as big_fragment:
+        big_client.get(_page_url(big), **fragment)
+    assert len(big_fragment.captured_queries) == expected
 
 
 def test_candidates_for_reads_a_fixed_number_of_queries(organisation, django_assert_num_queries):

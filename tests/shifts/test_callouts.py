@@ -394,7 +394,7 @@ def test_the_coordinator_sends_a_call_out_from_the_shift_page_and_sees_the_answe
     organisation, coordinator_client, gap
 ):
     anna, bodil, cissi = volunteers(organisation, "Anna", "Bodil", "Cissi")
-    page = coordinator_client.get(shift_url(gap)).content.decode()
+    page = coordinator_client.get(shift_url(gap) + "?assign=1").content.decode()  # with whom to ask (no JS)
     assert f'name="member" value="{anna.pk}"' in page and "Alla som kan ta passet" in page
     response = coordinator_client.post(send_url(gap), {"member": [anna.pk, bodil.pk, cissi.pk], "places": "2"})
     assert response.status_code == 302 and response["Location"].endswith("#callout")

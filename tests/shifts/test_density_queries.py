@@ -26,8 +26,15 @@ PAGES = {
     "week rota": ("shifts:rota_week", "coordinator", lambda s: f"?week={s.week:%Y-%m-%d}"),
     "gaps": ("shifts:rota_gaps", "coordinator", lambda s: ""),
     "shift page of a gap": ("shifts:rota_shift", "coordinator", lambda s: ""),
+    # Its assign list: htmx loads it into the page (HTMX below); without JavaScript, the page at ?assign=1.
+    "shift page's assign list": ("shifts:rota_shift", "coordinator", lambda s: "?assign=1"),
+    "shift page with its assign list, no JavaScript": ("shifts:rota_shift", "coordinator", lambda s: "?assign=1"),
     "coordinator's start page": ("members:portal", "coordinator", lambda s: ""),
 }
+
+
+# The pages a browser asks for through htmx, with the headers it sends.
+HTMX = {"shift page's assign list": {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "assign-choices"}}
 
 
 def _visit(page: str, seeded: Density) -> tuple[Client, str]:
@@ -35,7 +42,7 @@ def _visit(page: str, seeded: Density) -> tuple[Client, str]:
     kwargs: dict = {"organisation": seeded.organisation.slug}
     if name == "shifts:rota_shift":
         kwargs["pk"] = seeded.gap_shift.pk
-    client = log_in(Client(), seeded.coordinator if who == "coordinator" else seeded.volunteer)
+    client = log_in(Client(**HTMX.get(page, {})), seeded.coordinator if who == "coordinator" else seeded.volunteer)
     return client, reverse(name, kwargs=kwargs) + query(seeded)
 
 

@@ -372,3 +372,16 @@ def test_colleagues_on_her_shift_read_as_a_sentence(volunteer_client, organisati
     AssignmentFactory(shift=shift, member=MemberFactory(organisation=organisation, first_name="Karin"))
     html = volunteer_client.get(url("portal_mine", organisation)).content.decode()
     assert "<span>Med: Ingrid, Karin</span>" in html
+
+
+def test_a_card_escapes_every_text_it_shows(client, organisation, volunteer):
+    """The card is put together in Python (shifts/templatetags/shift_cards.py): names typed by people reach the page
+    as text, never as markup."""
+    odd = LineFactory(organisation=organisation, name='<script>alert("x")</script> & Natt', min_volunteers=1)
+    shift = ShiftFactory(line=odd, starts_at=at(5), hours=3)
+    colleague = MemberFactory(organisation=organisation, first_name='Eva"><img src=x>', share_phone=False)
+    AssignmentFactory(shift=shift, member=colleague)
+    log_in(client, volunteer)
+    html = week_part(get(client, organisation))
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Natt" in html
+    assert "<script>alert" not in html and "<img src=x>" not in html

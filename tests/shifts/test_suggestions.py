@@ -184,7 +184,7 @@ def test_the_shift_page_of_a_gap_suggests_with_reasons_and_one_tap_puts_her_on_i
     frida = MemberFactory(organisation=organisation, first_name="Frida", last_name="Ek")
     WishesFactory(member=frida, weekdays=[TUESDAY])
 
-    page = coordinator_client.get(_url("rota_shift", organisation, pk=shift.pk)).content.decode()
+    page = coordinator_client.get(_url("rota_shift", organisation, pk=shift.pk) + "?assign=1").content.decode()
 
     section = _suggestions_section(page)
     assert "Förslag till luckan" in page
@@ -213,7 +213,7 @@ def test_the_shift_page_of_a_shift_that_is_not_a_gap_has_no_suggestions(organisa
     AssignmentFactory(shift=staffed)
     started = ShiftFactory(line=phone, starts_at=timezone.now() - timedelta(hours=1))
     for each in (staffed, started):
-        page = coordinator_client.get(_url("rota_shift", organisation, pk=each.pk)).content.decode()
+        page = coordinator_client.get(_url("rota_shift", organisation, pk=each.pk) + "?assign=1").content.decode()
         assert 'id="suggestions"' not in page and "Sätt på passet" not in page
 
 
@@ -231,7 +231,9 @@ def test_the_gaps_list_shows_the_first_three_suggestions_of_each_gap_linking_to_
         card = page.split(_url("rota_shift", organisation, pk=each.pk), 1)[1].split('class="shift-card ', 1)[0]
         suggested = re.findall(r'href="([^"]+)">(\w+) Test</a> <span class="suggestion-why">([^<]+)</span>', card)
         assert [name for _, name, _ in suggested] == ["Anna", "Berit", "Cilla"]
-        assert {href for href, _, _ in suggested} == {_url("rota_shift", organisation, pk=each.pk) + "#suggestions"}
+        assert {href for href, _, _ in suggested} == {
+            _url("rota_shift", organisation, pk=each.pk) + "?assign=1#suggestions"
+        }
         assert all("0 pass i" in why and "aldrig på" in why for _, _, why in suggested)
 
 
@@ -250,7 +252,7 @@ def test_the_gaps_list_and_the_shift_page_suggest_alike(organisation, gap, coord
     card = gaps.split(_url("rota_shift", organisation, pk=shift.pk), 1)[1].split('class="shift-card ', 1)[0]
     listed = re.findall(r'">(\w+) Test</a>', card)
 
-    page = coordinator_client.get(_url("rota_shift", organisation, pk=shift.pk)).content.decode()
+    page = coordinator_client.get(_url("rota_shift", organisation, pk=shift.pk) + "?assign=1").content.decode()
     offered = re.findall(r'class="suggestion-name">(\w+) Test<', _suggestions_section(page))
 
     assert listed == offered[:3] and offered[0] == "Eva"
@@ -268,6 +270,7 @@ def test_a_volunteer_never_sees_suggestions_and_an_absence_is_never_explained(
 
     for name in ("rota_gaps", "rota_shift"):
         url = _url(name, organisation, **({"pk": shift.pk} if name == "rota_shift" else {}))
+        url += "?assign=1" if name == "rota_shift" else ""  # the shift page with its assign list
         page = coordinator_client.get(url).content.decode()
         assert "Frida Ek" in page
         content = page.split('id="main"', 1)[1]  # the page itself, not the menu (which links to her own absences)
