@@ -39,7 +39,7 @@ from members.models import Member  # noqa: E402
 from notices import outbox as notices  # noqa: E402
 from notices import tasks  # noqa: E402
 from notices.kinds import NoticeKind, plan_due  # noqa: E402
-from notices.models import Notice, NoticeStatus  # noqa: E402
+from notices.models import Notice, NoticeStatus, Topic  # noqa: E402
 
 MEMBERS = 400
 
@@ -47,6 +47,7 @@ MEMBERS = 400
 class BenchReminder(NoticeKind):
     slug = "bench_reminder"
     label = "Benchmark reminder"
+    topic = Topic.REMINDERS
     planned_by = "seed() below"
 
     def render(self, notice):

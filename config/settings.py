@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "members",
     "trainings",
     "shifts",
+    "announcements",  # above shifts: it reads lines and qualifications; nothing imports it
 ]
 
 # What a lower app reads from the apps above it (CONVENTIONS: dotted paths in one list, never an import side
@@ -69,6 +70,7 @@ NOTICE_KINDS = (
     "members.notices.Invitation",
     "members.notices.MembershipInvitation",
     "members.notices.PledgeNewVersion",
+    "members.notices.FeeReminder",
     "trainings.notices.TrainingExpiring",
     "trainings.notices.TrainingDigest",
     "shifts.notices.ShiftReminder",
@@ -81,6 +83,7 @@ NOTICE_KINDS = (
     "shifts.notices.AssignmentsPublished",
     "shifts.notices.CallOutAsked",
     "shifts.notices.CallOutFilled",
+    "announcements.notices.AnnouncementSent",
 )
 # A member's GDPR export: callable(member) -> list | dict, one section each, named after its app.
 GDPR_EXPORT_SECTIONS = (
@@ -88,11 +91,16 @@ GDPR_EXPORT_SECTIONS = (
     "shifts.gdpr.export_shifts",
     "shifts.gdpr.export_availability",
     "shifts.gdpr.export_callouts",
+    "announcements.gdpr.export_announcements",
 )
 # The export's stored codes in words: dicts {key: {code: label}} (members' own are in members.export_labels).
-GDPR_EXPORT_VALUE_LABELS = ("trainings.gdpr.EXPORT_VALUE_LABELS", "shifts.gdpr.EXPORT_VALUE_LABELS")
+GDPR_EXPORT_VALUE_LABELS = (
+    "trainings.gdpr.EXPORT_VALUE_LABELS",
+    "shifts.gdpr.EXPORT_VALUE_LABELS",
+    "notices.gdpr.EXPORT_VALUE_LABELS",
+)
 # Called as hook(member) inside members.gdpr.member_erase, before her personal data is removed.
-GDPR_ERASE_HOOKS = ("shifts.gdpr.erase_shift_data",)
+GDPR_ERASE_HOOKS = ("shifts.gdpr.erase_shift_data", "announcements.gdpr.erase_announcement_data")
 # fn(organisation) -> [(key, label, Requirements), …] for the trainings pages (trainings.qualification).
 QUALIFICATION_REQUIREMENT_SOURCES = ("shifts.requirements.line_requirement_choices",)
 # Models with a `member` foreign key whose audit entries show on the admins' audit trail (members.audit).
@@ -297,9 +305,31 @@ if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
 # Every wait on the mail server (connect, greeting, each command) gives up after this many seconds: a server
 # that accepts the connection and never answers cannot hold a worker; the notice is retried later.
 EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
-# SMS: a dotted path to a class with send(to, text), built with timeout=SMS_TIMEOUT; the default only logs.
+# SMS: a dotted path to a class with send(to, text, *, sender, report_url), built with timeout=SMS_TIMEOUT:
+# "notices.channels.LoggingSmsBackend" (the default) only logs; "notices.sms.ElksSmsBackend" sends through 46elks
+# with the ELKS_API_* credentials (`manage.py check` fails without them). See docs/notices.md.
 SMS_BACKEND = env("SMS_BACKEND", default="notices.channels.LoggingSmsBackend")
 SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10.0)
+# Web push (notices/push.py): the VAPID key pair push notices are signed with (`manage.py vapid_keys` prints one).
+# Unset: made once in var/vapid.json when DEBUG is on; push is off in production (`manage.py check` warns).
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")  # optional: checked against the private key
+VAPID_SUBJECT = env("VAPID_SUBJECT", default="")  # mailto:… or https://…; unset: DEFAULT_FROM_EMAIL's address
+PUSH_TIMEOUT = env.float("PUSH_TIMEOUT", default=10.0)
+# The push services a browser's subscription may name (a host or its subdomains): the worker posts nowhere else.
+PUSH_SERVICE_HOSTS = env.list(
+    "PUSH_SERVICE_HOSTS",
+    default=[
+        "fcm.googleapis.com",  # Chrome, Edge on Android, Samsung Internet, Opera, Brave
+        "android.googleapis.com",
+        "push.services.mozilla.com",  # Firefox
+        "push.apple.com",  # Safari (macOS, iOS/iPadOS 16.4+ home-screen apps)
+        "notify.windows.com",  # Edge on Windows
+    ],
+)
+ELKS_API_URL = env("ELKS_API_URL", default="https://api.46elks.com").rstrip("/")
+ELKS_API_USERNAME = env("ELKS_API_USERNAME", default="")
+ELKS_API_PASSWORD = env("ELKS_API_PASSWORD", default="")
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -356,6 +386,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # The installable portal (core/pwa.py): its service worker and manifest, named rather than left to fallbacks.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'none'"],

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from announcements.views import portal as announcement_portal
+from core import pwa
 from members.views import accounts as member_accounts
 from notices import views as notice_views
 from shifts.views import callouts as shift_callouts
@@ -21,13 +23,20 @@ urlpatterns = [
     path("healthz", notice_views.healthz, name="healthz"),
     path("invitations/<int:pk>/", member_accounts.invitation_answer, name="invitation_answer"),
     path("answer/<str:token>/", shift_callouts.callout_answer_view, name="callout_answer"),
+    path("messages/<int:pk>/", announcement_portal.open_link, name="announcement_open"),
+    path("notices/sms/delivered/<str:token>/", notice_views.sms_delivered, name="sms_delivery_report"),
     path("i18n/setlang/", set_language, name="set_language"),
+    # The installable portal (core/pwa.py): at the root, so the service worker's scope is the whole site.
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("sw.js", pwa.service_worker, name="pwa_service_worker"),
+    path("offline/", pwa.offline, name="pwa_offline"),
     path("accounts/", include("allauth.urls")),
     path("federation/", include("members.federation_urls")),
     path("admin/", admin.site.urls),
     path("<slug:organisation>/", include("members.urls")),
     path("<slug:organisation>/", include("trainings.urls")),
     path("<slug:organisation>/", include("shifts.urls")),
+    path("<slug:organisation>/", include("announcements.urls")),
 ]
 
 # Error pages in her language that render with the database down (no base.html, no user, no query).

@@ -14,11 +14,14 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from .validators import single_line
+from .validators import single_line, validate_sms_sender
 
 # Slugs that would shadow a project-level URL (config/urls.py) can never name a shelter.
 RESERVED_SLUGS = frozenset(
     {"accounts", "admin", "answer", "federation", "healthz", "i18n", "invitations", "static", "media", "feeds"}
+    | {"notices"}  # /notices/sms/delivered/<token>/, 46elks's delivery reports
+    | {"messages"}  # /messages/<pk>/, her link to an announcement
+    | {"offline"}  # /offline/, the installable portal's offline page (core/pwa.py)
 )
 
 
@@ -186,6 +189,23 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("members:portal", kwargs={"organisation": self.slug})
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        # An SMS's sender is on her lock screen: it must not say which shelter writes (or that one does). Checked
+        # here, not in clean(), so a form without the field (which could not show the error) never trips on it;
+        # a sender stored around the check is replaced at send time (notices.sms.sms_sender).
+        errors: dict[str, Any] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as invalid:
+            errors = invalid.update_error_dict(errors)
+        if "sms_sender" not in (exclude or ()) and "sms_sender" not in errors:
+            try:
+                validate_sms_sender(self.sms_sender, name=self.name, slug=self.slug)
+            except ValidationError as refused:
+                errors["sms_sender"] = refused.error_list
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -74,6 +74,18 @@ FIELD_LABELS = {
     "opened_at": _("Opened the link"),
     "answer": _("Answer"),
     "answered_at": _("Answered"),
+    # Announcements
+    "title": _("Title"),
+    "message": _("Message"),
+    "sent_at": _("Sent"),
+    "read_at": _("Read"),
+    "recipients": _("Recipients"),
+    # Notices
+    "topic": _("Notices about"),
+    "channel": _("By"),
+    "device": _("Device"),
+    "added_at": _("Added"),
+    "last_used_at": _("Last used"),
 }
 
 MEMBER_CODED_FIELDS = ("role", "status", "membership_type", "notice_channel", "language")
@@ -86,6 +98,12 @@ SECTION_LABELS = {
     "absences": _("Absences"),
     "wishes": _("Wishes"),
     "callouts": _("Call-outs you were asked in"),
+    "announcements": _("Messages from the shelter"),
+    "received": _("Messages you received"),
+    "written": _("Messages you wrote"),
+    "notification_settings": _("Notifications"),
+    "channel_choices": _("How you get notifications"),
+    "push_devices": _("Devices for push notifications"),
 }
 
 

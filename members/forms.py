@@ -3,11 +3,14 @@ from typing import cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation
 from core.validators import single_line
 
+from .fees import FEE_PAYMENT_TEXT_MAX, FEE_REMINDER_INTERVAL_DAYS, due_day_error
 from .models import Member, MembershipType, MemberStatus, PaymentMethod, PledgeText, Role, may_see_contact_data
 from .rank import grantable_roles, may_change_protected
 
@@ -182,6 +185,58 @@ class FeeRateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+
+
+class FeeReminderForm(forms.Form):
+    """The shelter's fee reminders (admins): on or off, when the year's fee is due, how often, how to pay."""
+
+    enabled = forms.BooleanField(
+        label=_("Send fee reminders"),
+        required=False,
+        help_text=_("After the due date, members with no payment recorded for the year get a reminder."),
+    )
+    due_month = forms.TypedChoiceField(
+        label=_("Fee due (month)"), coerce=int, choices=[(month, capfirst(name)) for month, name in MONTHS.items()]
+    )
+    due_day = forms.IntegerField(label=_("Fee due (day)"), min_value=1, max_value=31)
+    interval_days = forms.IntegerField(
+        label=_("Days between reminders"),
+        min_value=FEE_REMINDER_INTERVAL_DAYS[0],
+        max_value=FEE_REMINDER_INTERVAL_DAYS[1],
+    )
+    payment_text = forms.CharField(
+        label=_("How to pay"),
+        required=False,
+        max_length=FEE_PAYMENT_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "The Bankgiro or Swish number and what to write with the payment. It is sent in the reminder e-mail "
+            "(never by SMS): do not name the shelter."
+        ),
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "enabled": organisation.fee_reminders_enabled,
+                "due_month": organisation.fee_due_month,
+                "due_day": organisation.fee_due_day,
+                "interval_days": organisation.fee_reminder_interval_days,
+                "payment_text": organisation.fee_payment_text,
+            },
+        )
+        kwargs["prefix"] = "reminders"
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        month, day = cleaned.get("due_month"), cleaned.get("due_day")
+        if month and day and (error := due_day_error(month, day)):
+            self.add_error("due_day", error)
+        if cleaned.get("enabled") and not (cleaned.get("payment_text") or "").strip():
+            self.add_error("payment_text", _("Write how to pay the fee before switching reminders on."))
+        return cleaned
 
 
 class PledgeTextForm(forms.Form):

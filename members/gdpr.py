@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import ACTION_CODES
 from core.errors import JourplanError
-from notices.models import Notice
+from notices.gdpr import export_notification_settings
+from notices.models import Notice, PushDevice
 
 from . import erasure_journal
 from .models import Interview, Member, MemberStatus, Payment, PledgeSignature, RecordCheck
@@ -128,6 +129,7 @@ def member_export(member: Member) -> dict:
             {"kind": n.kind, "date": _iso(n.sent_at or n.due_at)}
             for n in Notice.objects.filter(recipient=member).order_by("due_at", "pk")
         ],
+        "notification_settings": export_notification_settings(member),
         "audit_log": [
             {
                 "timestamp": _iso(e.timestamp),
@@ -152,7 +154,7 @@ def member_erase(*, member: Member, by: Member | None = None) -> Member:
 
     Guarantees: the rank rules hold (members.rank); her name, e-mail, phone, address and notes are gone; her
     interviews, record checks and pledge signatures are deleted; her payments stay (amounts per year, no
-    reference text) so counts survive; her notices and her audit trail entries are deleted; stored import
+    reference text) so counts survive; her notices, push devices and audit trail entries are deleted; stored import
     uploads of her shelter are removed; other apps' erase hooks run first. Her login is unlinked. The login
     itself is erased only when she has no other membership (nor an open invitation elsewhere) and no
     federation standing (operator, staff); otherwise it is left untouched, and no other shelter's rows
@@ -176,6 +178,7 @@ def member_erase(*, member: Member, by: Member | None = None) -> Member:
     PledgeSignature.objects.filter(member=member).delete()
     Payment.objects.filter(member=member).update(reference="")
     Notice.objects.filter(recipient=member).delete()
+    PushDevice.objects.filter(member=member).delete()  # her browsers' push endpoints and keys
     member.first_name = ERASED_FIRST_NAME
     member.last_name = ""
     member.email = ""

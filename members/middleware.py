@@ -15,7 +15,8 @@ SESSION_KEY = "jourplan_second_factor"
 # setup, re-authentication), the language switch, static files and the health check. Whole path segments
 # only: a shelter's pages live at /<slug>/, and a slug such as "healthz-jour" must not pass for /healthz.
 ALLOWED_SECTIONS = ("/accounts/", "/i18n/", "/static/")
-ALLOWED_PATHS = frozenset({"/healthz"})
+# The installable portal's files (core/pwa.py) hold nothing about anyone; a redirect would break the service worker.
+ALLOWED_PATHS = frozenset({"/healthz", "/manifest.webmanifest", "/sw.js", "/offline/"})
 
 
 def second_factor_may_wait(path: str) -> bool:

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from core.errors import JourplanError
 from core.models import Organisation, User
+from notices.models import Notice, NoticeStatus
 from notices.outbox import notice_plan
 
+from .fees import FEE_PAYMENT_TEXT_MAX, FEE_REMINDER_INTERVAL_DAYS, due_day_error
 from .models import (
     FeeRate,
     Interview,
@@ -29,7 +31,7 @@ from .models import (
     RecordCheck,
     Role,
 )
-from .notices import plan_pledge_sign_again
+from .notices import FeeReminder, plan_pledge_sign_again
 from .onboarding import current_pledge
 from .rank import check_changes, check_may_manage
 
@@ -422,3 +424,62 @@ def fee_rate_set(*, organisation: Organisation, year: int, membership_type: str,
         organisation=organisation, year=year, membership_type=membership_type, defaults={"amount": amount}
     )
     return rate
+
+
+class FeeRemindersRefused(JourplanError):
+    pass
+
+
+FEE_REMINDERS_OFF = "Fee reminders were switched off."
+
+
+@transaction.atomic
+def fee_reminders_set(
+    *,
+    organisation: Organisation,
+    enabled: bool,
+    due_month: int,
+    due_day: int,
+    interval_days: int,
+    payment_text: str,
+) -> Organisation:
+    """Set the shelter's fee reminders in one write: on or off, the day the year's fee is due, the days between
+    reminders and how to pay. The change is in the audit trail (Organisation is audited, with the acting login).
+
+    Refused with a translated reason, nothing changed: a day the month does not have (31 February; the 29th of
+    February is moved to the 28th in other years), an interval outside 7–365 days, a payment text over 1,000
+    characters, or switching reminders on without saying how to pay. Switching them off drops the reminders
+    not yet sent (beat's scan plans no new ones; one already being sent cannot be called back)."""
+    payment_text = (payment_text or "").strip()
+    if error := due_day_error(due_month, due_day):
+        raise FeeRemindersRefused(error)
+    low, high = FEE_REMINDER_INTERVAL_DAYS
+    if not low <= interval_days <= high:
+        raise FeeRemindersRefused(
+            _("The days between reminders must be from %(low)s to %(high)s.") % {"low": low, "high": high}
+        )
+    if len(payment_text) > FEE_PAYMENT_TEXT_MAX:
+        raise FeeRemindersRefused(
+            _("How to pay can be at most %(count)s characters.") % {"count": FEE_PAYMENT_TEXT_MAX}
+        )
+    if enabled and not payment_text:
+        raise FeeRemindersRefused(_("Write how to pay the fee before switching reminders on."))
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation.fee_reminders_enabled = enabled
+    organisation.fee_due_month = due_month
+    organisation.fee_due_day = due_day
+    organisation.fee_reminder_interval_days = interval_days
+    organisation.fee_payment_text = payment_text
+    organisation.save(
+        update_fields=[
+            "fee_reminders_enabled",
+            "fee_due_month",
+            "fee_due_day",
+            "fee_reminder_interval_days",
+            "fee_payment_text",
+        ]
+    )
+    if not enabled:
+        waiting = Notice.objects.for_organisation(organisation).filter(status=NoticeStatus.PENDING)
+        waiting.filter(kind=FeeReminder.slug).update(status=NoticeStatus.DROPPED, last_error=FEE_REMINDERS_OFF)
+    return organisation

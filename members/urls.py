@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, audit, imports, notices, register
+from .views import accounts, audit, channels, devices, imports, notices, register
 
 app_name = "members"
 urlpatterns = [
@@ -21,11 +21,18 @@ urlpatterns = [
     path("fees/annual-meeting.csv", register.annual_meeting_csv, name="annual_meeting_csv"),
     # Admins.
     path("fees/rates/", register.fee_rates, name="fee_rates"),
+    path("fees/reminders/", register.fee_reminders, name="fee_reminders"),
     path("pledge/texts/", register.pledge_texts, name="pledge_texts"),
     path("audit/", audit.audit_trail, name="audit_trail"),
+    path("sms/", channels.sms_settings, name="sms_settings"),
     # The volunteer herself.
     path("me/", register.profile, name="profile"),
     path("me/pledge/", register.pledge, name="pledge"),
+    path("me/notifications/", channels.my_channels, name="channels"),
+    path("me/devices/", devices.devices, name="devices"),
+    path("me/devices/subscribe/", devices.device_subscribe, name="device_subscribe"),
+    path("me/devices/unsubscribe/", devices.device_unsubscribe, name="device_unsubscribe"),
+    path("me/devices/<int:pk>/remove/", devices.device_remove, name="device_remove"),
     path("me/data/", register.my_data, name="my_data"),
     path("me/data.json", register.my_data_json, name="my_data_json"),
     # Import and export (coordinators).

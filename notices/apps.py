@@ -7,3 +7,12 @@ class NoticesConfig(AppConfig):
 
     name = "notices"
     verbose_name = _("Notices")
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from .push import check_push_settings
+        from .sms import check_sms_settings
+
+        checks.register(check_sms_settings)  # the 46elks backend's credentials (manage.py check)
+        checks.register(check_push_settings)  # the VAPID keys of web push (manage.py check)

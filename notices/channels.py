@@ -1,7 +1,8 @@
-"""Delivery channels. SMS: a provider plugs in by a class with `send(to, text)`, named in settings.SMS_BACKEND,
-built with `timeout=settings.SMS_TIMEOUT` (seconds) that bounds each of its waits on the provider. E-mail:
-Django's backend from EMAIL_URL; its SMTP backend is replaced by `SmtpEmailBackend`, which tells a message the
-server never answered for (in doubt) from one it never took (not sent)."""
+"""Delivery channels. SMS: a provider plugs in by a class with `send(to, text, *, sender, report_url)`, named in
+settings.SMS_BACKEND (`notices.sms.ElksSmsBackend` for 46elks), built with `timeout=settings.SMS_TIMEOUT` (seconds)
+that bounds each of its waits on the provider. E-mail: Django's backend from EMAIL_URL; its SMTP backend is
+replaced by `SmtpEmailBackend`, which tells a message the server never answered for (in doubt) from one it never
+took (not sent)."""
 
 import logging
 import smtplib
@@ -27,22 +28,23 @@ class PermanentDeliveryError(Exception):
 class SmsBackend(Protocol):
     def __init__(self, *, timeout: float) -> None: ...
 
-    def send(self, to: str, text: str) -> str | None:
-        """Send `text` to the E.164 number `to`; the provider's id for the message (for its delivery report)."""
+    def send(self, to: str, text: str, *, sender: str = "Jourplan", report_url: str = "") -> str | None:
+        """Send `text` to the E.164 number `to` from the text sender ID `sender` (the shelter's, naming no
+        shelter); the provider posts its delivery report to `report_url` (when given). Returns the provider's id
+        for the message (for that report). Raises PermanentDeliveryError when the provider refused it for good,
+        any other error when it may be tried again later."""
         ...
 
 
 class LoggingSmsBackend:
-    """Writes the SMS to the log instead of sending it (development and until a provider is chosen)."""
-
-    sent: list[tuple[str, str]] = []
+    """Writes the SMS to the log instead of sending it (development and until a provider is chosen). It keeps
+    nothing: a worker that runs for months must not grow a list of everything it sent."""
 
     def __init__(self, *, timeout: float) -> None:
         self.timeout = timeout  # nothing to wait for; a provider's backend passes it to every request
 
-    def send(self, to: str, text: str) -> None:
-        logger.info("SMS to %s: %s", to, text)
-        self.sent.append((to, text))
+    def send(self, to: str, text: str, *, sender: str = "Jourplan", report_url: str = "") -> None:
+        logger.info("SMS to %s from %s: %s", to, sender, text)
 
 
 def get_sms_backend() -> SmsBackend:

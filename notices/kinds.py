@@ -48,6 +48,11 @@ class NoticeKind:
     # For a kind whose `plan` plans nothing: the dotted path of the service that plans it when something
     # happens, optionally followed by a note ("members.services.pledge_publish (through …)").
     planned_by: ClassVar[str] = ""
+    # What the notice is about, as she chooses her channels (notices.models.Topic): one Notice row is planned per
+    # channel she wants for the topic (notices.outbox.delivery_channels). Topic.ACCOUNT always goes by e-mail.
+    # Every kind in settings.NOTICE_KINDS names one (tests/notices/test_channel_choice.py); a kind without one
+    # (a test's or a benchmark's own) goes by her default channel, Member.notice_channel.
+    topic: ClassVar[str | None] = None
 
     @property
     def template_name(self) -> str:

@@ -15,8 +15,8 @@ blinks after the mail was accepted does not open that window.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from time import sleep
 from typing import TYPE_CHECKING, Any
@@ -25,14 +25,15 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, models, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .channels import DeliveryInDoubt, PermanentDeliveryError, get_sms_backend
 from .kinds import kind_for
-from .models import Channel, Notice, NoticeStatus
+from .models import Channel, ChannelChoice, Notice, NoticeStatus, PushDevice, Topic
+from .sms import report_url, sms_sender
 
 if TYPE_CHECKING:  # the recipient is a member of the register (members imports notices, never the reverse)
     from core.models import Organisation
@@ -64,6 +65,24 @@ class DropNotice(Exception):  # noqa: N818  (a control-flow signal, not an error
 STALE_CLAIM_REASON = "Worker stopped while sending; the notice may or may not have been delivered."
 OBSOLETE_REASON = "The notice no longer applies."
 
+# Channels in the order they are planned, shown, and fallen back on (e-mail first: it is always possible).
+CHANNELS: tuple[str, ...] = (Channel.EMAIL, Channel.SMS, Channel.PUSH)
+# Notices about her membership and login (an invitation's set-password link, the pledge, a coordinator's digest)
+# always go by e-mail, whatever she chose: a link into her login in an SMS or on a lock screen opens it to whoever
+# holds the phone.
+EMAIL_ONLY_TOPICS = frozenset({Topic.ACCOUNT})
+# Channels that wait for the end of her quiet hours; e-mail is never postponed.
+QUIET_CHANNELS = frozenset({Channel.SMS, Channel.PUSH})
+# A row of a notice in one of these has gone, or still will go, to her: another channel's row of the same notice
+# that can no longer be sent gives way to it instead of moving to another channel.
+_LIVE_STATUSES = (
+    NoticeStatus.PENDING,
+    NoticeStatus.SENDING,
+    NoticeStatus.SENT,
+    NoticeStatus.IN_DOUBT,
+    NoticeStatus.DELIVERED,
+)
+
 
 def kind_label(kind: str) -> str:
     """What a coordinator reads for a kind on the outbox page (its kind's label, translated); an unknown
@@ -92,13 +111,123 @@ def _exists(name: str) -> bool:
     return True
 
 
-def dedupe_key(*, kind: str, recipient_id: int, subject: models.Model | None = None, variant: str = "") -> str:
+def dedupe_key(
+    *,
+    kind: str,
+    recipient_id: int,
+    subject: models.Model | None = None,
+    variant: str = "",
+    channel: str = Channel.EMAIL,
+) -> str:
+    """`kind:recipient:object:variant`, and `@sms` / `@push` for those channels' rows (an e-mail row's key is the
+    bare one, as every row's was before channels were chosen per topic)."""
     if subject is not None:
         ct = ContentType.objects.get_for_model(subject, for_concrete_model=True)
         about = f"{ct.pk}:{subject.pk}"
     else:
         about = "-"
-    return f"{kind}:{recipient_id}:{about}:{variant}"
+    return _channel_key(f"{kind}:{recipient_id}:{about}:{variant}", channel)
+
+
+def _channel_key(base: str, channel: str) -> str:
+    return base if channel == Channel.EMAIL else f"{base}@{channel}"
+
+
+def _base_key(key: str) -> str:
+    for channel in CHANNELS:
+        if channel != Channel.EMAIL and key.endswith(f"@{channel}"):
+            return key[: -len(channel) - 1]
+    return key
+
+
+def channel_keys(key: str) -> list[str]:
+    """The dedupe keys of every channel's row of the notice whose row (on any channel) has `key`."""
+    base = _base_key(key)
+    return [_channel_key(base, channel) for channel in CHANNELS]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What decides the channels that reach one member: the channels she chose per topic (a topic missing: her
+    default, Member.notice_channel), the topics her shelter allows SMS for, and whether she has a push device."""
+
+    chosen: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    sms_topics: frozenset[str] = frozenset()
+    has_push: bool = False
+
+
+def channel_refusal(member: Member, topic: str | None, channel: str, reach: Reach) -> str:
+    """Why `channel` cannot carry a notice of `topic` to her now ("" when it can). E-mail always can."""
+    if channel == Channel.EMAIL:
+        return ""
+    if topic in EMAIL_ONLY_TOPICS:
+        return "Notices about her membership and login always go by e-mail."
+    if channel == Channel.SMS:
+        if not member.phone:
+            return "She has no phone number."
+        if topic is not None and topic not in reach.sms_topics:
+            return "Her shelter does not send these notices by SMS."
+        return ""
+    if channel == Channel.PUSH:
+        return "" if reach.has_push else "She has no device for push notifications."
+    return f"Unknown channel {channel!r}."
+
+
+def delivery_channels(member: Member, topic: str | None, reach: Reach) -> list[str]:
+    """The channels a notice of `topic` goes to her by, one Notice row each: those she wants for the topic (her
+    choice, or her default channel when she chose none) that are possible — e-mail always; SMS when she has a
+    phone number and her shelter allows SMS for the topic; push when she has a device — or e-mail when none
+    remains. A topic in EMAIL_ONLY_TOPICS goes by e-mail only; a kind without a topic by her default channel."""
+    if topic in EMAIL_ONLY_TOPICS:
+        return [Channel.EMAIL]
+    wanted = (reach.chosen.get(topic) if topic is not None else None) or {member.notice_channel}
+    possible = [
+        channel for channel in CHANNELS if channel in wanted and not channel_refusal(member, topic, channel, reach)
+    ]
+    return possible or [Channel.EMAIL]
+
+
+def reach_of(members: Iterable[Member], topics: Iterable[str | None]) -> dict[int, Reach]:
+    """Each member's Reach for `topics`, in one query (none when every topic goes by e-mail only)."""
+    topics = {topic for topic in topics if topic not in EMAIL_ONLY_TOPICS}
+    ids = {member.pk for member in members}
+    if not ids or not topics:
+        return {}
+    chosen_topics = sorted(topic for topic in topics if topic is not None)
+    flags: dict[str, Any] = {"has_push": Exists(PushDevice.objects.filter(member_id=OuterRef("pk")))}
+    for topic in chosen_topics:
+        for channel in CHANNELS:
+            flags[f"wants_{topic}_{channel}"] = Exists(
+                ChannelChoice.objects.filter(member_id=OuterRef("pk"), topic=topic, channel=channel)
+            )
+    # The register's Member, reached through the outbox's foreign key: notices imports no app above it.
+    push_on = _push_enabled()
+    member_model = Notice._meta.get_field("recipient").related_model
+    rows = member_model._default_manager.filter(pk__in=ids).annotate(**flags)
+    return {
+        row["pk"]: Reach(
+            chosen={
+                topic: frozenset(channel for channel in CHANNELS if row[f"wants_{topic}_{channel}"])
+                for topic in chosen_topics
+            },
+            sms_topics=frozenset(row["organisation__sms_topics"] or ()),
+            has_push=row["has_push"] and push_on,
+        )
+        for row in rows.values("pk", "organisation__sms_topics", *flags)
+    }
+
+
+def _push_enabled() -> bool:
+    """Push is a channel only while the installation has a VAPID key (production without one: push is off, and a
+    member's devices are not used)."""
+    from .push import push_enabled
+
+    return push_enabled()
+
+
+def _topic_of(kind: str) -> str | None:
+    found = kind_for(kind)
+    return str(found.topic) if found is not None and found.topic else None
 
 
 def notice_plan(
@@ -110,26 +239,64 @@ def notice_plan(
     due_at: datetime | None = None,
     payload: dict[str, Any] | None = None,
 ) -> Notice | None:
-    """Plan one notice. Returns None when the same (kind, recipient, object, variant) is already planned."""
-    notice = _build(recipient=recipient, kind=kind, subject=subject, variant=variant, due_at=due_at, payload=payload)
+    """Plan one notice: one row per channel she gets the kind's topic by (delivery_channels). Returns the first
+    row (the e-mail one when she gets it by e-mail), or None when the same (kind, recipient, object, variant) is
+    already planned, on any channel."""
+    (rows,) = _plan_rows(
+        [
+            {
+                "recipient": recipient,
+                "kind": kind,
+                "subject": subject,
+                "variant": variant,
+                "due_at": due_at,
+                "payload": payload,
+            }
+        ]
+    )
+    if Notice.objects.filter(dedupe_key__in=channel_keys(rows[0].dedupe_key)).exists():
+        return None
     try:
         with transaction.atomic():
-            notice.save()
+            for notice in rows:
+                notice.save()
     except IntegrityError:
         return None
-    return notice
+    return rows[0]
 
 
 def notice_plan_many(rows: Iterable[dict[str, Any]]) -> int:
-    """Plan many notices in bulk (each dict as notice_plan's keywords); existing ones are left alone."""
-    notices = [_build(**row) for row in rows]
-    if not notices:
+    """Plan many notices in bulk (each dict as notice_plan's keywords), one row per channel each; a notice already
+    planned on any channel is left alone. Returns the number of notices planned (not rows). Two queries, three
+    when a kind's topic lets her choose channels (her choices, devices and shelter's SMS topics, in one)."""
+    planned = _plan_rows(rows)
+    if not planned:
         return 0
-    keys = [n.dedupe_key for n in notices]
+    keys = [key for notices in planned for key in channel_keys(notices[0].dedupe_key)]
     existing = set(Notice.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
-    fresh = [n for n in notices if n.dedupe_key not in existing]
-    Notice.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
+    fresh = [notices for notices in planned if existing.isdisjoint(channel_keys(notices[0].dedupe_key))]
+    Notice.objects.bulk_create(
+        [notice for notices in fresh for notice in notices], ignore_conflicts=True, batch_size=500
+    )
     return len(fresh)
+
+
+def _plan_rows(rows: Iterable[dict[str, Any]]) -> list[list[Notice]]:
+    """The unsaved rows of each notice (one per channel), her choices and devices read for all in one query."""
+    rows = list(rows)
+    topics = {row["kind"]: _topic_of(row["kind"]) for row in rows}
+    reach = reach_of(
+        (row["recipient"] for row in rows if topics[row["kind"]] not in EMAIL_ONLY_TOPICS), topics.values()
+    )
+    return [
+        [
+            _build(**row, channel=channel)
+            for channel in delivery_channels(
+                row["recipient"], topics[row["kind"]], reach.get(row["recipient"].pk, Reach())
+            )
+        ]
+        for row in rows
+    ]
 
 
 def _build(
@@ -140,18 +307,19 @@ def _build(
     variant: str = "",
     due_at: datetime | None = None,
     payload: dict[str, Any] | None = None,
+    channel: str = Channel.EMAIL,
 ) -> Notice:
     subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=True) if subject is not None else None
     return Notice(
         organisation_id=recipient.organisation_id,
         recipient=recipient,
         kind=kind,
-        channel=recipient.notice_channel,
+        channel=channel,
         subject_type=subject_type,
         subject_id=subject.pk if subject is not None else None,
         variant=variant,
-        dedupe_key=dedupe_key(kind=kind, recipient_id=recipient.pk, subject=subject, variant=variant),
-        payload=payload or {},
+        dedupe_key=dedupe_key(kind=kind, recipient_id=recipient.pk, subject=subject, variant=variant, channel=channel),
+        payload=dict(payload or {}),
         due_at=due_at or timezone.now(),
     )
 
@@ -228,15 +396,20 @@ def notice_send(*, notice_id: int, now: datetime | None = None) -> str:
 
 
 def _prepare(notice_id: int, now: datetime) -> str | tuple[Notice, Message]:
-    """Load the claimed notice, choose the channel, ask the kind and render: (notice, message) to deliver, or
+    """Load the claimed notice, check its channel, ask the kind and render: (notice, message) to deliver, or
     the status it ended in (postponed, dropped, or back to pending after an error)."""
-    notice = Notice.objects.select_related("recipient__organisation", "recipient__user", "subject_type").get(
-        pk=notice_id
+    notice = (
+        Notice.objects.select_related("recipient__organisation", "recipient__user", "subject_type")
+        .annotate(**_reach_at_send_time())
+        .get(pk=notice_id)
     )
     recipient = notice.recipient
-    channel = delivery_channel(recipient)
-    if channel == Channel.SMS and (quiet_until := quiet_hours_end(recipient, now)) is not None:
-        # No SMS at night: put it back, unclaimed and without counting an attempt, for the end of her quiet hours.
+    channel = _channel_now(notice)
+    if channel is None:
+        return NoticeStatus.DROPPED
+    if channel in QUIET_CHANNELS and (quiet_until := quiet_hours_end(recipient, now)) is not None:
+        # No SMS or push at night: put it back, unclaimed and without counting an attempt, for the end of her
+        # quiet hours.
         _record(
             lambda: Notice.objects.filter(pk=notice.pk, status=NoticeStatus.SENDING).update(
                 status=NoticeStatus.PENDING, due_at=quiet_until, claimed_at=None, attempts=F("attempts") - 1
@@ -260,6 +433,56 @@ def _prepare(notice_id: int, now: datetime) -> str | tuple[Notice, Message]:
             raise  # the database, not the notice: put back by notice_send without counting against the notice
         except Exception as exc:  # noqa: BLE001  (one failing recipient never blocks the others)
             return _failed_attempt(notice, exc, now)
+
+
+def _reach_at_send_time() -> dict[str, Exists]:
+    """Annotations for the claimed notice's load: whether she has a push device, and whether she chose channels
+    for any topic (most members never did: their default channel needs no query of its own)."""
+    return {
+        "reach_device": Exists(PushDevice.objects.filter(member_id=OuterRef("recipient_id"))),
+        "reach_chose": Exists(ChannelChoice.objects.filter(member_id=OuterRef("recipient_id"))),
+    }
+
+
+def _channel_now(notice: Notice) -> str | None:
+    """The channel the claimed row goes by now: its own while she still wants it and it is possible. Otherwise
+    (her phone or device is gone, her shelter no longer allows SMS for the topic, she no longer wants it) the
+    row is dropped with the reason when another row of the same notice has gone or will go to her (None), or
+    moves to the first channel she gets the topic by now (e-mail when no other remains)."""
+    recipient = notice.recipient
+    topic = _topic_of(notice.kind)
+    chosen: frozenset[str] = frozenset()
+    if topic is not None and topic not in EMAIL_ONLY_TOPICS and notice.reach_chose:  # type: ignore[attr-defined]
+        chosen = frozenset(
+            ChannelChoice.objects.filter(member_id=recipient.pk, topic=topic).values_list("channel", flat=True)
+        )
+    reach = Reach(
+        chosen={topic: chosen} if topic is not None else {},
+        sms_topics=frozenset(recipient.organisation.sms_topics or ()),
+        has_push=notice.reach_device and _push_enabled(),  # type: ignore[attr-defined]
+    )
+    channels = delivery_channels(recipient, topic, reach)
+    if notice.channel in channels:
+        return notice.channel
+    why = (
+        channel_refusal(recipient, topic, notice.channel, reach)
+        or f"She no longer wants these notices by {notice.channel}."
+    )
+    siblings = (
+        Notice.objects.filter(dedupe_key__in=channel_keys(notice.dedupe_key), status__in=_LIVE_STATUSES)
+        .exclude(pk=notice.pk)
+        .order_by("pk")
+        .values_list("pk", "channel", "status")
+    )
+    # A sibling that went out, or keeps its channel, carries the notice; so does an older sibling that lost its
+    # channel too (it moves), so two rows that both lost theirs never both move, nor both give way.
+    for pk, channel, status in siblings:
+        went = status not in (NoticeStatus.PENDING, NoticeStatus.SENDING)
+        if went or channel in channels or pk < notice.pk:
+            by = channel if went or channel in channels else channels[0]
+            _finish(notice, NoticeStatus.DROPPED, error=f"Not sent by {notice.channel}: {why} It goes by {by}.")
+            return None
+    return channels[0]
 
 
 def _failed_attempt(notice: Notice, exc: Exception, now: datetime) -> str:
@@ -315,13 +538,6 @@ def notice_retry(*, notice_id: int, organisation: Organisation, now: datetime | 
     )
 
 
-def delivery_channel(member: Member) -> str:
-    """Her choice, when it can be honoured: SMS only if she chose it and has a phone number, else e-mail."""
-    if member.notice_channel == Channel.SMS and member.phone:
-        return Channel.SMS
-    return Channel.EMAIL
-
-
 def quiet_hours_end(member: Member, now: datetime) -> datetime | None:
     """If `now` falls inside her quiet hours (wall-clock time in her shelter's time zone; the window may
     cross midnight, e.g. 22:00–08:00), the moment they end; otherwise None."""
@@ -375,7 +591,15 @@ def _deliver_sms(notice: Notice, message: Message) -> str:
     member = notice.recipient
     if not member.phone:
         raise DropNotice(_("The member has no phone number."))
-    return get_sms_backend().send(str(member.phone), message.sms or message.subject) or ""
+    return (
+        get_sms_backend().send(
+            str(member.phone),
+            message.sms or message.subject,
+            sender=sms_sender(member.organisation),  # loaded with the recipient; the notice's shelter is hers
+            report_url=report_url(notice),
+        )
+        or ""
+    )
 
 
 def _deliver_push(notice: Notice, message: Message) -> str:

@@ -3,6 +3,8 @@
 It answers within a second in every failure mode (a load balancer's check waits about five): both checks run at
 once in threads of a small pool, each bounded by its own short timeouts, and whatever has not answered by
 DEADLINE is "unreachable". A check still waiting then finishes (or times out) in the background.
+
+/notices/sms/delivered/<token>/: 46elks's delivery reports (notices.sms), outside any shelter's address.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from .models import Heartbeat
+from .sms import sms_delivery_report
 
 DEADLINE = 0.8  # seconds for the whole answer
 CHECK_TIMEOUT = 0.5  # seconds for each wait of a check (the broker's connect and reply; the database's query)
@@ -124,3 +129,22 @@ def _broker_check() -> Future[None]:
             worker_ping.apply_async(connection=broker, retry=False)  # type: ignore[call-arg]
 
     return _executor().submit(publish)
+
+
+@csrf_exempt  # 46elks posts it (no session, no form); the token in the URL and its own id are the proof
+@require_POST
+@never_cache
+def sms_delivered(request: HttpRequest, token: str) -> HttpResponse:
+    """46elks's delivery report for one SMS notice (notices.sms): 200 when it is genuine (recorded, or nothing to
+    record), 404 with nothing changed when the token or the id is not that notice's. Any body: never a 500."""
+    try:
+        report = request.POST
+    except Exception:  # noqa: BLE001  (a body Django cannot parse is not 46elks's)
+        return HttpResponse(status=400)
+    genuine = sms_delivery_report(
+        token=token,
+        provider_id=report.get("id", ""),
+        status=report.get("status", ""),
+        delivered=report.get("delivered", ""),
+    )
+    return HttpResponse(status=200 if genuine else 404)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Organisation
 from members.models import Member, MemberStatus, Role
 from notices.kinds import NoticeKind, subject_of
-from notices.models import Notice, NoticeStatus
+from notices.models import Notice, NoticeStatus, Topic
 from notices.outbox import Message, notice_plan_many, render_template_message
 
 from .callouts import Outcome, answer_url, ask_state, ask_when
@@ -40,6 +40,7 @@ class ShiftReminder(NoticeKind):
 
     slug = "shift_reminder"
     label = _("Shift reminder")
+    topic = Topic.REMINDERS
 
     def plan(self, now: datetime) -> int:
         """A reminder for each active assignment and each of the member's offsets whose moment (start − offset,
@@ -133,6 +134,7 @@ class UnderstaffedAlert(NoticeKind):
 
     slug = "understaffed_alert"
     label = _("Under-staffed shift")
+    topic = Topic.CALLOUTS  # to coordinators: a shift needs people, like a call-out
 
     def plan(self, now: datetime) -> int:
         """One alert per under-staffed shift (fewer confirmed than its minimum) and coordinator of its shelter,
@@ -195,6 +197,7 @@ class ShiftAtRisk(NoticeKind):
 
     slug = "shift_at_risk"
     label = _("Shift at risk")
+    topic = Topic.CALLOUTS  # to coordinators: a shift may go unstaffed
 
     def plan(self, now: datetime) -> int:
         """One notice per shift at risk starting within MAX_OFFSET and coordinator of its shelter (not one who is
@@ -250,6 +253,7 @@ class WaitingListPromoted(NoticeKind):
 
     slug = "waiting_list_promoted"
     label = _("Moved up from the waiting list")
+    topic = Topic.CHANGES
     planned_by = "shifts.services.assignment_release (the first on the waiting list moves up)"
 
     def load(self, notice: Notice) -> Assignment | None:
@@ -272,6 +276,7 @@ class ShiftCancelled(NoticeKind):
 
     slug = "shift_cancelled"
     label = _("Shift cancelled")
+    topic = Topic.CHANGES
     planned_by = "shifts.services.shift_cancel"
 
     def load(self, notice: Notice) -> Shift | None:
@@ -292,6 +297,7 @@ class SwapTaken(NoticeKind):
 
     slug = "swap_taken"
     label = _("Swap taken")
+    topic = Topic.CHANGES
     planned_by = "shifts.services.swap_take"
 
     def load(self, notice: Notice) -> SwapOffer | None:
@@ -313,6 +319,7 @@ class AssignmentsPublished(NoticeKind):
 
     slug = "assignments_published"
     label = _("Rota changes published")
+    topic = Topic.CHANGES
     planned_by = "shifts.publishing.rota_publish"
 
     def load(self, notice: Notice) -> list[tuple[Shift, bool]]:
@@ -340,6 +347,7 @@ class ShiftChanged(NoticeKind):
 
     slug = "shift_changed"
     label = _("Shift changed")
+    topic = Topic.CHANGES
     planned_by = "shifts.changes.shift_change"
 
     def load(self, notice: Notice) -> Shift | None:
@@ -381,6 +389,7 @@ class CallOutAsked(NoticeKind):
 
     slug = "callout_ask"
     label = _("Call-out: a shift needs you")
+    topic = Topic.CALLOUTS
     planned_by = "shifts.callouts.callout_send"
 
     def load(self, notice: Notice) -> CallOutAsk | None:
@@ -412,6 +421,7 @@ class CallOutFilled(NoticeKind):
 
     slug = "callout_filled"
     label = _("Call-out filled or closed")
+    topic = Topic.CALLOUTS
     planned_by = "shifts.callouts.callout_answer (the places are filled; callout_close when closed early)"
 
     def load(self, notice: Notice) -> CallOutAsk | None:

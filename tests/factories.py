@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.models import Organisation, User
 from members.models import Member, MemberStatus, Role
+from notices.models import PushDevice
 from shifts.models import (
     Absence,
     Assignment,
@@ -206,3 +207,16 @@ class WorkloadRulesFactory(factory.django.DjangoModelFactory):
         model = WorkloadRules
 
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class PushDeviceFactory(factory.django.DjangoModelFactory):
+    """A device she let Jourplan send push notifications to (keys that no push service would accept)."""
+
+    class Meta:
+        model = PushDevice
+
+    member = factory.SubFactory(MemberFactory)
+    endpoint = factory.Sequence(lambda n: f"https://fcm.googleapis.com/fcm/send/device-{n}")
+    p256dh = "BAAA"
+    auth = "AAAA"
+    label = factory.Sequence(lambda n: f"Telefon {n}")

@@ -10,6 +10,8 @@ import sys
 import pytest
 from django.conf import settings
 
+from notices import push
+
 PRODUCTION_SETTINGS = [
     "SECURE_HSTS_SECONDS",
     "SESSION_COOKIE_SECURE",
@@ -36,6 +38,9 @@ def production_env(tmp_path):
         SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(60)),
         ALLOWED_HOSTS="jourplan.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        # A production installation signs push notices with its own key (without one, push is off: a warning).
+        VAPID_PRIVATE_KEY=push.private_key_text(push.generate_private_key()),
+        VAPID_SUBJECT="mailto:drift@jourplan.example.org",
     )
     return env
 

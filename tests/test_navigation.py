@@ -12,9 +12,17 @@ from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
-MINE = ["Min sida", "Pass", "Frånvaro och önskemål", "Kalender", "Mina utbildningar", "Min profil"]
-COORDINATION = ["Schema", "Medlemmar", "Utbildningar", "Bjud in", "Statistik", "Meddelanden"]
-ADMINISTRATION = ["Avgifter", "Tystnadslöfte", "Granskningslogg"]
+MINE = [
+    "Min sida",
+    "Meddelanden från jouren",
+    "Pass",
+    "Frånvaro och önskemål",
+    "Kalender",
+    "Mina utbildningar",
+    "Min profil",
+]
+COORDINATION = ["Schema", "Medlemmar", "Utbildningar", "Bjud in", "Statistik", "Utskick", "Meddelanden"]
+ADMINISTRATION = ["Avgifter", "Tystnadslöfte", "SMS", "Granskningslogg"]
 ACCOUNT = ["Säkerhet", "Logga ut"]
 
 
@@ -152,4 +160,12 @@ def test_the_menu_speaks_english_too(client, organisation, coordinator):
     menu = menu_of(log_in(client, coordinator), url("members:portal", organisation))
     assert menu.summary == "Menu"
     assert [title for title, _ in menu.groups] == ["Mine", "Coordination", "(account)"]
-    assert menu.groups[0][1] == ["My page", "Shifts", "Absence and wishes", "Calendar", "My trainings", "My profile"]
+    assert menu.groups[0][1] == [
+        "My page",
+        "Messages from the shelter",
+        "Shifts",
+        "Absence and wishes",
+        "Calendar",
+        "My trainings",
+        "My profile",
+    ]

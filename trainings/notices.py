@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, Role
 from notices.kinds import NoticeKind, subject_of
-from notices.models import Notice
+from notices.models import Notice, Topic
 from notices.outbox import Message, notice_plan_many, render_template_message, site_url
 
 from .models import TrainingRecord
@@ -44,6 +44,7 @@ class TrainingExpiring(NoticeKind):
 
     slug = "training_expiring"
     label = _("Training expiring")
+    topic = Topic.REMINDERS
 
     def plan(self, now: datetime) -> int:
         """Plan a warning 60 and 14 days before a training expires (only the nearer one when both are due)."""
@@ -83,6 +84,7 @@ class TrainingDigest(NoticeKind):
 
     slug = "training_digest"
     label = _("Trainings expiring (summary)")
+    topic = Topic.ACCOUNT  # a coordinator's weekly summary, by e-mail: it links to pages behind her login
 
     def plan(self, now: datetime) -> int:
         """One digest per coordinator per ISO week, for shelters with expiring or expired trainings."""

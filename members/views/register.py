@@ -23,8 +23,10 @@ from core.params import page_param
 
 from ..access import admin_required, coordinator_required, volunteer_required
 from ..export_labels import field_label, field_value, section_label
+from ..fees import first_reminder_day
 from ..forms import (
     FeeRateForm,
+    FeeReminderForm,
     InterviewForm,
     MemberFilterForm,
     MemberForm,
@@ -41,6 +43,7 @@ from ..rank import may_manage
 from ..services import (
     MEMBER_SELF_EDITABLE_FIELDS,
     fee_rate_set,
+    fee_reminders_set,
     interview_record,
     member_invite,
     member_mark_left,
@@ -322,6 +325,25 @@ def annual_meeting_csv(request):
 # --- Admins: fee rates and pledge texts --------------------------------------------------------------
 
 
+def _fee_page(request, *, form=None, reminder_form=None):
+    """The admins' fees page: the rates, the form to set one, and the shelter's fee reminders."""
+    organisation = request.organisation
+    year = timezone.localdate(timezone=organisation.zone).year
+    return render(
+        request,
+        "members/fee_rates.html",
+        {
+            "form": form or FeeRateForm(),
+            "reminder_form": reminder_form or FeeReminderForm(organisation=organisation),
+            "rates": FeeRate.objects.filter(organisation=organisation),
+            "reminders_on": organisation.fee_reminders_enabled,
+            "reminder_year": year,
+            "first_reminder_on": first_reminder_day(organisation, year),
+            "reminder_interval": organisation.fee_reminder_interval_days,
+        },
+    )
+
+
 @admin_required
 def fee_rates(request):
     form = FeeRateForm(request.POST or None)
@@ -333,8 +355,23 @@ def fee_rates(request):
         else:
             messages.success(request, _("The fee has been saved."))
             return redirect("members:fee_rates", organisation=request.organisation.slug)
-    rates = FeeRate.objects.filter(organisation=request.organisation)
-    return render(request, "members/fee_rates.html", {"form": form, "rates": rates})
+    return _fee_page(request, form=form)
+
+
+@admin_required
+@require_POST
+def fee_reminders(request):
+    """Admins switch the shelter's fee reminders on or off and set when and how (one service write)."""
+    form = FeeReminderForm(request.POST, organisation=request.organisation)
+    if form.is_valid():
+        try:
+            fee_reminders_set(organisation=request.organisation, **form.cleaned_data)
+        except JourplanError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("The fee reminders have been saved."))
+            return redirect("members:fee_rates", organisation=request.organisation.slug)
+    return _fee_page(request, reminder_form=form)
 
 
 @admin_required

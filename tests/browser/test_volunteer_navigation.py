@@ -6,8 +6,16 @@ from tests.factories import MemberFactory
 from .conftest import assert_tap_target
 from .volunteer_steps import open_menu, portal_url
 
-MINE = ["Min sida", "Pass", "Frånvaro och önskemål", "Kalender", "Mina utbildningar", "Min profil"]
-COORDINATION = ["Schema", "Medlemmar", "Utbildningar", "Bjud in", "Statistik", "Meddelanden"]
+MINE = [
+    "Min sida",
+    "Meddelanden från jouren",
+    "Pass",
+    "Frånvaro och önskemål",
+    "Kalender",
+    "Mina utbildningar",
+    "Min profil",
+]
+COORDINATION = ["Schema", "Medlemmar", "Utbildningar", "Bjud in", "Statistik", "Utskick", "Meddelanden"]
 
 
 def assert_on_screen_and_tappable(locator, width: int):

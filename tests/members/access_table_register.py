@@ -39,6 +39,8 @@ ACCESS = {
     "members:annual_meeting": coordinator_page(),
     "members:annual_meeting_csv": coordinator_page(),
     "members:fee_rates": admin_page(),
+    # Only admins change the shelter's settings; an empty form is the fees page again with the errors.
+    "members:fee_reminders": admin_page(method="post"),
     "members:pledge_texts": admin_page(),
     "members:audit_trail": admin_page(),
     "members:profile": volunteer_page(),

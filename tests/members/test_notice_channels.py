@@ -8,10 +8,10 @@ import time_machine
 from django.core import mail
 
 from notices import outbox as notices
-from notices.channels import LoggingSmsBackend
 from notices.kinds import NoticeKind
 from notices.models import Channel, Notice, NoticeStatus
 from tests.factories import MemberFactory
+from tests.sms import RECORDING, RecordingSmsBackend
 
 
 class ChannelPing(NoticeKind):
@@ -29,10 +29,11 @@ def _ping_kind(settings):
 
 
 @pytest.fixture(autouse=True)
-def _clean_sms_log():
-    LoggingSmsBackend.sent.clear()
+def _clean_sms_log(settings):
+    settings.SMS_BACKEND = RECORDING
+    RecordingSmsBackend.clear()
     yield
-    LoggingSmsBackend.sent.clear()
+    RecordingSmsBackend.clear()
 
 
 def member(organisation, **prefs):
@@ -48,7 +49,7 @@ def send_now(recipient):
 def test_sms_when_she_chose_sms_and_has_a_phone(organisation):
     notice, status = send_now(member(organisation, notice_channel=Channel.SMS))
     assert status == NoticeStatus.SENT
-    assert LoggingSmsBackend.sent == [("+46701234567", "ping by sms")]
+    assert RecordingSmsBackend.sent == [("+46701234567", "ping by sms")]
     assert mail.outbox == []
     notice.refresh_from_db()
     assert notice.channel == Channel.SMS
@@ -59,7 +60,7 @@ def test_email_when_she_chose_sms_but_has_no_phone(organisation):
     recipient = MemberFactory(organisation=organisation, notice_channel=Channel.SMS, phone="")
     notice, status = send_now(recipient)
     assert status == NoticeStatus.SENT
-    assert LoggingSmsBackend.sent == []
+    assert RecordingSmsBackend.sent == []
     assert len(mail.outbox) == 1
     notice.refresh_from_db()
     assert notice.channel == Channel.EMAIL
@@ -68,7 +69,7 @@ def test_email_when_she_chose_sms_but_has_no_phone(organisation):
 @pytest.mark.django_db
 def test_email_by_default_even_with_a_phone(organisation):
     send_now(member(organisation))
-    assert LoggingSmsBackend.sent == [] and len(mail.outbox) == 1
+    assert RecordingSmsBackend.sent == [] and len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
@@ -79,7 +80,7 @@ def test_her_choice_at_send_time_wins_over_the_channel_at_planning_time(organisa
     recipient.notice_channel = Channel.SMS
     recipient.save(update_fields=["notice_channel"])
     notices.notice_send(notice_id=notice.pk)
-    assert len(LoggingSmsBackend.sent) == 1 and mail.outbox == []
+    assert len(RecordingSmsBackend.sent) == 1 and mail.outbox == []
 
 
 def stockholm(*args):
@@ -108,10 +109,10 @@ def test_an_sms_in_her_quiet_hours_is_postponed_to_their_end(organisation, local
     notice.refresh_from_db()
     assert (notice.status, notice.attempts, notice.claimed_at) == (NoticeStatus.PENDING, 0, None)
     assert notice.due_at == postponed_to
-    assert LoggingSmsBackend.sent == []
+    assert RecordingSmsBackend.sent == []
     with time_machine.travel(postponed_to, tick=False):
         assert notices.notice_send(notice_id=notice.pk) == NoticeStatus.SENT
-    assert len(LoggingSmsBackend.sent) == 1
+    assert len(RecordingSmsBackend.sent) == 1
 
 
 @pytest.mark.django_db
@@ -198,5 +199,5 @@ def test_a_postponed_sms_is_not_sent_twice(organisation):
 
         tasks.dispatch_due_notices()
         tasks.dispatch_due_notices()
-    assert len(LoggingSmsBackend.sent) == 1
+    assert len(RecordingSmsBackend.sent) == 1
     assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.SENT

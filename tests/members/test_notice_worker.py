@@ -44,7 +44,7 @@ class SlowSmsBackend:
     def __init__(self, *, timeout: float) -> None:
         assert timeout > SMS_SECONDS  # settings.SMS_TIMEOUT bounds each wait on the provider
 
-    def send(self, to: str, text: str) -> None:
+    def send(self, to: str, text: str, *, sender: str = "Jourplan", report_url: str = "") -> None:
         time.sleep(SMS_SECONDS)
         fd = os.open(os.environ["SMS_LOG_FILE"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:

@@ -176,7 +176,7 @@ class TimeoutRecordingSms:
     def __init__(self, *, timeout: float) -> None:
         self.timeouts.append(timeout)
 
-    def send(self, to: str, text: str) -> None:
+    def send(self, to: str, text: str, *, sender: str = "Jourplan", report_url: str = "") -> None:
         pass
 
 
