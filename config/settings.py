@@ -71,6 +71,7 @@ NOTICE_KINDS = (
     "members.notices.MembershipInvitation",
     "members.notices.PledgeNewVersion",
     "members.notices.FeeReminder",
+    "members.notices.ErasureRequested",
     "trainings.notices.TrainingExpiring",
     "trainings.notices.TrainingDigest",
     "shifts.notices.ShiftReminder",
@@ -84,13 +85,22 @@ NOTICE_KINDS = (
     "shifts.notices.CallOutAsked",
     "shifts.notices.CallOutFilled",
     "announcements.notices.AnnouncementSent",
+    "members.notices.InterestReceived",
+    "members.notices.InterestReceipt",
 )
+# The public interest form (members/interest.py): the kinds of work it offers from apps above members,
+# callable(organisation) -> [(code, label)]; and its spam guards.
+INTEREST_KIND_SOURCES = ("shifts.interest.line_kinds",)
+INTEREST_MIN_SECONDS = env.int("INTEREST_MIN_SECONDS", default=3)  # sent faster than this: a script
+INTEREST_PER_SHELTER_PER_DAY = env.int("INTEREST_PER_SHELTER_PER_DAY", default=50)  # sign-ups stored
+INTEREST_NOTICES_PER_DAY = env.int("INTEREST_NOTICES_PER_DAY", default=20)  # of them told to the coordinators
 # A member's GDPR export: callable(member) -> list | dict, one section each, named after its app.
 GDPR_EXPORT_SECTIONS = (
     "trainings.gdpr.export_trainings",
     "shifts.gdpr.export_shifts",
     "shifts.gdpr.export_availability",
     "shifts.gdpr.export_callouts",
+    "shifts.gdpr.export_prior_shifts",
     "announcements.gdpr.export_announcements",
 )
 # The export's stored codes in words: dicts {key: {code: label}} (members' own are in members.export_labels).
@@ -101,10 +111,14 @@ GDPR_EXPORT_VALUE_LABELS = (
 )
 # Called as hook(member) inside members.gdpr.member_erase, before her personal data is removed.
 GDPR_ERASE_HOOKS = ("shifts.gdpr.erase_shift_data", "announcements.gdpr.erase_announcement_data")
+# Called as hook(member, now) inside members.services.member_leave_self (she leaves by herself, issue 19).
+MEMBER_LEAVE_HOOKS = ("shifts.services.member_left_release_shifts",)
 # fn(organisation) -> [(key, label, Requirements), …] for the trainings pages (trainings.qualification).
 QUALIFICATION_REQUIREMENT_SOURCES = ("shifts.requirements.line_requirement_choices",)
 # Models with a `member` foreign key whose audit entries show on the admins' audit trail (members.audit).
-AUDIT_MEMBER_ROWS = ("trainings.models.TrainingRecord",)
+AUDIT_MEMBER_ROWS = ("trainings.models.TrainingRecord", "shifts.models.PriorShifts")
+# Columns other apps add to the member import: objects described in members.imports.member_import_extensions.
+MEMBER_IMPORT_EXTENSIONS = ("shifts.experience.PRIOR_SHIFTS_IMPORT",)
 # The coordinator's start page: fn(organisation, member, now) -> members.panels.StartPagePanel | None (None: her
 # role may not see it), in this order.
 START_PAGE_PANELS = (
@@ -247,6 +261,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     # Calendar feeds (shifts/feed_views.py): guessing is hopeless (256-bit tokens), and this keeps it so.
     "calendar_feed": "120/m/ip,30/m/key",
+    # The public interest form (members/interest.py): at most 5 sign-ups a day from one address.
+    "interest_form": "5/d/ip",
 }
 # Behind a reverse proxy, how many proxies (each appending to X-Forwarded-For) stand in front of the app: the
 # per-IP limits then count the address that many entries from the right. 0 (the default): the peer address,

@@ -53,6 +53,7 @@ FIELD_LABELS = {
     "line": pgettext_lazy("support line", "Line"),
     "hours": _("Hours"),
     "cancelled": _("Cancelled shift"),
+    "until": _("Up to"),  # prior shifts (issue 19)
     # Trainings
     "course": _("Course"),
     "completed_on": _("Completed on"),
@@ -98,6 +99,7 @@ SECTION_LABELS = {
     "absences": _("Absences"),
     "wishes": _("Wishes"),
     "callouts": _("Call-outs you were asked in"),
+    "prior_shifts": _("Shifts before Jourplan"),
     "announcements": _("Messages from the shelter"),
     "received": _("Messages you received"),
     "written": _("Messages you wrote"),

@@ -88,6 +88,9 @@ def member_export(member: Member) -> dict:
             "phone": str(member.phone) if member.phone else "",
             "postal_address": member.postal_address,
             "notes": member.notes,  # personal data about her: the right of access covers it
+            "asked_to_join_at": _iso(member.asked_to_join_at),
+            "interest_kinds": list(member.interest_kinds or []),
+            "interest_text": member.interest_text,
             "language": member.language,
             "role": member.role,
             "status": member.status,
@@ -185,6 +188,8 @@ def member_erase(*, member: Member, by: Member | None = None) -> Member:
     member.phone = ""
     member.postal_address = ""
     member.notes = ""
+    member.interest_text = ""  # what she wrote in the interest form
+    member.interest_kinds = []
     member.member_since = None
     member.protected_identity = False
     member.share_phone = False

@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -166,6 +167,22 @@ PAYMENT_COLUMNS = (
 )
 
 COLUMNS = {MEMBERS: MEMBER_COLUMNS, PAYMENTS: PAYMENT_COLUMNS}
+
+
+# Columns other apps add to the member import (settings.MEMBER_IMPORT_EXTENSIONS, dotted paths of objects; the
+# register imports no app above it). Each has `columns` (Column, …), `cleaners()` {field: fn(cell) raising
+# CellError}, `row_errors(values, *, today) -> [(field, message)]` for its cleaned cells of one row, and
+# `write(*, member, values, by, today)`, called for each row after the members are saved, in the import's
+# transaction. A row whose extension cells are filled in changes her: the rank rules apply as to her own cells.
+def member_import_extensions() -> tuple:
+    return tuple(import_string(path) for path in getattr(settings, "MEMBER_IMPORT_EXTENSIONS", ()))
+
+
+def columns_of(kind: str) -> tuple[Column, ...]:
+    """The columns a file of this kind may have: for members, the register's and the extensions'."""
+    if kind != MEMBERS:
+        return COLUMNS[kind]
+    return (*MEMBER_COLUMNS, *(column for extension in member_import_extensions() for column in extension.columns))
 
 
 def _normalise_header(value) -> str:
@@ -708,6 +725,7 @@ def _member_cleaners() -> dict[str, Callable]:
             _("Unknown membership type “%(value)s”; write full or supporting."),
         ),
         "protected_identity": clean_boolean,
+        **{name: fn for extension in member_import_extensions() for name, fn in extension.cleaners().items()},
     }
 
 
@@ -822,7 +840,7 @@ def _parse_table(content: bytes, kind: str) -> _Table:
     if start >= len(raw):
         raise ImportFileError(_("The file is empty."))
     header, body = raw[start], raw[start + 1 :]
-    lookup = _column_lookup(COLUMNS[kind])
+    lookup = _column_lookup(columns_of(kind))
     columns: list[Column | None] = []
     unknown, seen = [], set()
     for cell in header:
@@ -838,7 +856,7 @@ def _parse_table(content: bytes, kind: str) -> _Table:
         else:
             seen.add(column.field)
         columns.append(column)
-    missing = [str(c.label) for c in COLUMNS[kind] if c.required and c.field not in seen]
+    missing = [str(c.label) for c in columns_of(kind) if c.required and c.field not in seen]
     if unknown or missing:
         messages = []
         if unknown:
@@ -846,7 +864,7 @@ def _parse_table(content: bytes, kind: str) -> _Table:
         if missing:
             messages.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
         messages.append(
-            _("The columns can be: %(columns)s.") % {"columns": ", ".join(str(c.label) for c in COLUMNS[kind])}
+            _("The columns can be: %(columns)s.") % {"columns": ", ".join(str(c.label) for c in columns_of(kind))}
         )
         raise ImportFileError(*messages)
     if len(body) > MAX_ROWS:
@@ -901,7 +919,7 @@ def _flag_duplicates(cleaned, key: Callable[[dict], object], label: str, message
 
 def _library_errors(result, line_for_number: dict[int, int], errors: list[LineError], kind: str) -> None:
     """Errors django-import-export found after our checks (e.g. a model rule): kept, with their line."""
-    labels = {column.field: str(column.label) for column in COLUMNS[kind]}
+    labels = {column.field: str(column.label) for column in columns_of(kind)}
     for invalid in result.invalid_rows:
         line = line_for_number[invalid.number]
         for field_name, messages in invalid.error_dict.items():
@@ -916,7 +934,7 @@ def _library_errors(result, line_for_number: dict[int, int], errors: list[LineEr
         errors.append(LineError(0, "", _("The file could not be imported.")))
 
 
-def _run_resource(resource, headers, cleaned_rows, preview: ImportPreview, *, dry_run: bool, summary) -> None:
+def _run_resource(resource, headers, cleaned_rows, preview: ImportPreview, *, dry_run: bool, summary):
     dataset = tablib.Dataset(headers=headers)
     line_for_number = {}
     for number, (line, row) in enumerate(cleaned_rows, 1):
@@ -925,11 +943,12 @@ def _run_resource(resource, headers, cleaned_rows, preview: ImportPreview, *, dr
     result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True)
     _library_errors(result, line_for_number, preview.errors, preview.kind)
     if preview.errors:
-        return
+        return result
     outcomes = {"new": "new", "update": "updated", "skip": "unchanged"}
     for number, row_result in enumerate(result.rows, 1):
         line, row = cleaned_rows[number - 1]
         preview.rows.append(RowPreview(line, outcomes[row_result.import_type], summary(row)))
+    return result
 
 
 # --- Who may import what ----------------------------------------------------------------------------
@@ -1036,13 +1055,17 @@ def _members_preview(*, organisation: Organisation, content: bytes, by: Member, 
         preview.errors,
     )
     existing, ambiguous = _matchable_members(organisation=organisation, by=by)
-    headers = [c.field for c in table.columns if c is not None]
+    extensions = member_import_extensions()
+    extension_fields = {column.field for extension in extensions for column in extension.columns}
+    headers = [c.field for c in table.columns if c is not None and c.field not in extension_fields]
     headers += [name for name in MEMBER_KEEP_WHEN_BLANK if name not in headers]
     ready = []
-    labels = {column.field: str(column.label) for column in MEMBER_COLUMNS}
+    extension_values: dict[int, dict] = {}  # line → the extensions' cleaned cells
+    labels = {column.field: str(column.label) for column in columns_of(MEMBERS)}
     for line, row in cleaned:
         if row is None:
             continue
+        extension_values[line] = {name: row.pop(name) for name in list(row) if name in extension_fields}
         if row["email"].lower() in ambiguous:
             preview.errors.append(LineError(line, email_label, _ambiguous_email_message()))
             continue
@@ -1056,6 +1079,20 @@ def _members_preview(*, organisation: Organisation, content: bytes, by: Member, 
             column, message = row_refusal
             preview.errors.append(LineError(line, labels[column], message))
             continue
+        filled = [name for name, value in extension_values[line].items() if value not in (None, "")]
+        if filled and current is not None and not may_manage(by, current):
+            preview.errors.append(
+                LineError(line, labels[filled[0]], _("Only an admin can change a coordinator or an admin."))
+            )
+            continue
+        extension_errors = [
+            LineError(line, labels[name], message)
+            for extension in extensions
+            for name, message in extension.row_errors(extension_values[line], today=_today(organisation))
+        ]
+        if extension_errors:
+            preview.errors.extend(extension_errors)
+            continue
         ready.append((line, row))
     preview.errors.sort(key=lambda e: e.line)
     if preview.errors:
@@ -1063,7 +1100,7 @@ def _members_preview(*, organisation: Organisation, content: bytes, by: Member, 
     resource = MemberImportResource(
         organisation=organisation, existing=existing, today=_today(organisation), write=not dry_run
     )
-    _run_resource(
+    result = _run_resource(
         resource,
         headers,
         ready,
@@ -1071,6 +1108,17 @@ def _members_preview(*, organisation: Organisation, content: bytes, by: Member, 
         dry_run=dry_run,
         summary=lambda row: f"{row.get('first_name', '')} {row.get('last_name', '')}".strip() + f" <{row['email']}>",
     )
+    if not dry_run and not preview.errors and extensions:
+        member_ids = [
+            row_result.object_id or existing[row["email"].lower()].pk
+            for row_result, (_line, row) in zip(result.rows, ready, strict=True)
+        ]
+        members = Member.objects.select_related("organisation").in_bulk(member_ids)
+        for member_id, (line, _row) in zip(member_ids, ready, strict=True):
+            for extension in extensions:
+                extension.write(
+                    member=members[member_id], values=extension_values[line], by=by, today=_today(organisation)
+                )
     return preview
 
 

@@ -106,6 +106,12 @@ class Member(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
     postal_address = models.TextField(_("postal address"), blank=True)
     notes = models.TextField(_("notes (coordinators only)"), blank=True)
+    # Issue 19: what she wrote when she asked to join through the shelter's interest form.
+    asked_to_join_at = models.DateTimeField(_("asked to join"), null=True, blank=True, editable=False)
+    interest_kinds = models.JSONField(_("kinds of work she is interested in"), default=list, blank=True)
+    interest_text = models.TextField(_("what she wrote"), blank=True, max_length=2000)
+    # Issue 19: she asked for her own erasure; an admin completes it with the erasure service.
+    erasure_requested_at = models.DateTimeField(_("asked to be erased"), null=True, blank=True, editable=False)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
     # Set while an invitation to an address that already has a login waits for that person to accept it
     # (members.invitations): nothing is linked until she does, logged in with her own credentials.

@@ -22,7 +22,7 @@ from notices.models import Notice, NoticeStatus, Topic
 from notices.outbox import DropNotice, Message, notice_plan_many, render_template_message, site_url
 
 from .fees import FEE_PAYING_STATUSES, ReminderRound, fee_due_date, members_owing_fee, reminder_round
-from .models import FeeRate, Member, MemberStatus, Payment, PledgeSignature, PledgeText
+from .models import FeeRate, Member, MemberStatus, Payment, PledgeSignature, PledgeText, Role
 from .onboarding import current_pledge
 
 
@@ -227,3 +227,77 @@ class FeeReminder(NoticeKind):
                 "payment_text": organisation.fee_payment_text.strip(),
             },
         )
+
+
+class ErasureRequested(NoticeKind):
+    """To the shelter's admins: a member has asked to be erased (issue 19). It names nobody: the link leads to her
+    page, behind the admin's login, where the erase button completes it."""
+
+    slug = "erasure_requested"
+    label = _("Erasure requested by a member")
+    planned_by = "members.services.member_erasure_request"
+    topic = Topic.ACCOUNT  # by e-mail: it is about the register
+
+    def load(self, notice: Notice) -> Member | None:
+        return subject_of(Member.objects.all(), notice)
+
+    def is_obsolete(self, notice: Notice) -> str:
+        member, admin = self.subject(notice), notice.recipient
+        if member is None or member.erased_at is not None:
+            return "The member is already erased."
+        if admin.role != Role.ADMIN or admin.status == MemberStatus.LEFT or admin.erased_at is not None:
+            return "The recipient is no longer an admin."
+        return ""
+
+    def render(self, notice: Notice) -> Message:
+        member = self.subject(notice)
+        link = site_url(
+            reverse("members:member_detail", kwargs={"organisation": member.organisation.slug, "pk": member.pk})
+        )
+        return render_template_message(self.template_name, {"recipient": notice.recipient, "link": link})
+
+
+class InterestReceived(NoticeKind):
+    """Tells each coordinator of the shelter that someone asked to join through the public form: no name, no
+    shelter, only a link to her page in the register (behind the coordinator's login)."""
+
+    slug = "interest_received"
+    label = _("New expression of interest")
+    planned_by = "members.interest.interest_submit"
+    # By e-mail only (Topic.ACCOUNT): it is about the register and links to a page behind the login; an SMS or
+    # a push on a lock screen has nothing to act on, and e-mail is the channel every coordinator has.
+    topic = Topic.ACCOUNT
+
+    def load(self, notice: Notice) -> Member | None:
+        return subject_of(Member.objects.all(), notice)
+
+    def is_obsolete(self, notice: Notice) -> str:
+        prospect = self.subject(notice)
+        if prospect is None or prospect.erased_at or prospect.status != MemberStatus.PROSPECTIVE:
+            return "She is no longer a prospective member (declined, erased or taken on)."
+        return ""
+
+    def render(self, notice: Notice) -> Message:
+        prospect = self.subject(notice)
+        link = site_url(
+            reverse("members:member_detail", kwargs={"organisation": prospect.organisation.slug, "pk": prospect.pk})
+        )
+        return render_template_message(self.template_name, {"member": notice.recipient, "link": link})
+
+
+class InterestReceipt(NoticeKind):
+    """Her receipt for the interest form, by e-mail only: "thank you, we will be in touch" — no shelter name."""
+
+    slug = "interest_receipt"
+    label = _("Receipt for an expression of interest")
+    planned_by = "members.interest.interest_submit"
+    topic = Topic.ACCOUNT  # e-mail only: she has no login, no channel choices, and an SMS could be read by others
+
+    def is_obsolete(self, notice: Notice) -> str:
+        member = notice.recipient
+        if member.erased_at or not member.email:
+            return "She has been erased."
+        return ""
+
+    def render(self, notice: Notice) -> Message:
+        return render_template_message(self.template_name, {"member": notice.recipient})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -483,3 +483,80 @@ def fee_reminders_set(
         waiting = Notice.objects.for_organisation(organisation).filter(status=NoticeStatus.PENDING)
         waiting.filter(kind=FeeReminder.slug).update(status=NoticeStatus.DROPPED, last_error=FEE_REMINDERS_OFF)
     return organisation
+
+
+# -- her own choices (issue 19): leave, ask for erasure -----------------------------------------------------------
+
+
+class OwnChoiceRefused(JourplanError):
+    """She cannot leave or ask for erasure this way (in her words)."""
+
+
+def member_leave_hooks() -> list:
+    """The apps above that act when she leaves by herself (settings.MEMBER_LEAVE_HOOKS: hook(member, now)),
+    e.g. shifts releases her coming shifts through its own release service."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    return [import_string(path) for path in getattr(settings, "MEMBER_LEAVE_HOOKS", ())]
+
+
+def _leave_self(member: Member, now: datetime) -> Member:
+    if member.erased_at:
+        raise OwnChoiceRefused(_("An erased member cannot be changed."))
+    if member.status == MemberStatus.LEFT:
+        return member
+    if member.role == Role.ADMIN:
+        try:
+            _keep_an_admin(member)
+        except MemberUpdateRefused:
+            raise OwnChoiceRefused(
+                _("You are the shelter's only admin. Make someone else admin before you leave.")
+            ) from None
+    today = timezone.localtime(now, member.organisation.zone).date()
+    for hook in member_leave_hooks():
+        hook(member, now)
+    member.status = MemberStatus.LEFT
+    member.left_on = today
+    member.status_changed_on = today
+    member.invited_at = None
+    # A model save, as member_mark_left's: the audit trail records the status change.
+    member.save(update_fields=["status", "left_on", "status_changed_on", "invited_at", "updated_at"])
+    return member
+
+
+@transaction.atomic
+def member_leave_self(*, member: Member, now: datetime | None = None) -> Member:
+    """She ends her own membership: status LEFT and left_on today (the shelter's calendar), recorded on the audit
+    trail; the apps above release what she holds (MEMBER_LEAVE_HOOKS: her coming shifts, through their release
+    service, so waiting lists move up). Her login is untouched; her data is kept until the shelter's anonymisation
+    rule or an admin's erasure. Refused (OwnChoiceRefused) for the shelter's last admin. Leaving twice changes
+    nothing."""
+    now = now or timezone.now()
+    member = Member.objects.select_for_update().select_related("organisation").get(pk=member.pk)
+    return _leave_self(member, now)
+
+
+@transaction.atomic
+def member_erasure_request(*, member: Member, now: datetime | None = None) -> Member:
+    """She asks to be erased: she leaves (as member_leave_self, so an admin can complete the erasure with
+    members.gdpr.member_erase at once), erasure_requested_at is set once (asking again keeps the first time),
+    and the shelter's other current admins get one discreet notice each (kind `erasure_requested`)."""
+    from .notices import ErasureRequested
+
+    now = now or timezone.now()
+    member = Member.objects.select_for_update().select_related("organisation").get(pk=member.pk)
+    _leave_self(member, now)
+    if member.erasure_requested_at is None:
+        member.erasure_requested_at = now
+        member.save(update_fields=["erasure_requested_at", "updated_at"])
+    admins = (
+        Member.objects.for_organisation(member.organisation)
+        .current()
+        .with_login()
+        .filter(role=Role.ADMIN)
+        .exclude(pk=member.pk)
+    )
+    for admin in admins:
+        notice_plan(recipient=admin, kind=ErasureRequested.slug, subject=member, due_at=now)
+    return member

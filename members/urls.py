@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import accounts, audit, channels, devices, imports, notices, register
+from .views import accounts, audit, channels, choices, devices, imports, interest, notices, register, settings
 
 app_name = "members"
 urlpatterns = [
     path("", accounts.portal, name="portal"),
     path("invite/", accounts.invite, name="invite"),
+    # The public interest form (no login; members/views/interest.py resolves the shelter itself).
+    path("join/", interest.join, name="join"),
     # The member register (coordinators).
     path("members/", register.member_list, name="member_list"),
     path("members/<int:pk>/", register.member_detail, name="member_detail"),
@@ -13,6 +15,7 @@ urlpatterns = [
     path("members/<int:pk>/invite/", register.member_invite_existing, name="member_invite_existing"),
     path("members/<int:pk>/leave/", register.member_leave, name="member_leave"),
     path("members/<int:pk>/erase/", register.member_erase_view, name="member_erase"),
+    path("members/<int:pk>/decline/", interest.member_decline, name="member_decline"),
     path("members/<int:pk>/interview/", register.interview_add, name="interview_add"),
     path("members/<int:pk>/record-check/", register.record_check_add, name="record_check_add"),
     path("members/<int:pk>/payment/", register.payment_add, name="payment_add"),
@@ -25,6 +28,7 @@ urlpatterns = [
     path("pledge/texts/", register.pledge_texts, name="pledge_texts"),
     path("audit/", audit.audit_trail, name="audit_trail"),
     path("sms/", channels.sms_settings, name="sms_settings"),
+    path("settings/", settings.shelter_settings, name="shelter_settings"),
     # The volunteer herself.
     path("me/", register.profile, name="profile"),
     path("me/pledge/", register.pledge, name="pledge"),
@@ -34,6 +38,9 @@ urlpatterns = [
     path("me/devices/unsubscribe/", devices.device_unsubscribe, name="device_unsubscribe"),
     path("me/devices/<int:pk>/remove/", devices.device_remove, name="device_remove"),
     path("me/data/", register.my_data, name="my_data"),
+    path("me/choices/", choices.my_choices, name="my_choices"),
+    path("me/choices/leave/", choices.leave, name="leave_self"),
+    path("me/choices/erasure/", choices.erasure_request, name="erasure_request"),
     path("me/data.json", register.my_data_json, name="my_data_json"),
     # Import and export (coordinators).
     path("members/import/", imports.import_members, name="import_members"),

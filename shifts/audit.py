@@ -2,9 +2,10 @@
 
 from auditlog.registry import auditlog
 
-from .models import Assignment, Line, Shift, WorkloadRules
+from .models import Assignment, Line, PriorShifts, Shift, WorkloadRules
 
 auditlog.register(Line)
 auditlog.register(Shift)
 auditlog.register(Assignment)
 auditlog.register(WorkloadRules)  # the shelter's workload rules: who changed them, when
+auditlog.register(PriorShifts)  # her prior shifts (issue 19): on the admins' audit trail (AUDIT_MEMBER_ROWS)

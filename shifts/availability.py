@@ -58,8 +58,9 @@ def _check_may_mark_away(by: Member, member: Member) -> None:
 def absence_add(*, member: Member, starts_on: date, ends_on: date, by: Member, now: datetime | None = None) -> Absence:
     """Mark her away from `starts_on` to `ends_on` (inclusive, the shelter's calendar). Refused (RankRefused) when
     `by` is neither her nor someone who may manage her; refused (AvailabilityError) when the last day is before
-    the first, already past, or the absence is longer than ABSENCE_MAX_DAYS days. Nothing else changes: her shifts
-    in the period stay hers (her page lists them so that she can release or offer them)."""
+    the first, already past, the first day more than a year ahead, or the absence is longer than ABSENCE_MAX_DAYS
+    days. Nothing else changes: her shifts in the period stay hers (her page lists them so that she can release or
+    offer them)."""
     now = now or timezone.now()
     _check_may_mark_away(by, member)
     if ends_on < starts_on:
@@ -70,6 +71,8 @@ def absence_add(*, member: Member, starts_on: date, ends_on: date, by: Member, n
         )
     if ends_on < _today(member.organisation, now):
         raise AvailabilityError(_("The last day has already passed."))
+    if starts_on > _today(member.organisation, now) + timedelta(days=ABSENCE_MAX_DAYS):
+        raise AvailabilityError(_("The first day can be at most a year ahead."))
     return Absence.objects.create(member=member, starts_on=starts_on, ends_on=ends_on, created_by=by, created_at=now)
 
 

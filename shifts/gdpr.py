@@ -23,6 +23,7 @@ from .models import (
     Assignment,
     CalendarToken,
     CallOutAsk,
+    PriorShifts,
     SwapOffer,
     TimeOfDay,
     WaitingListEntry,
@@ -106,6 +107,7 @@ def export_callouts(member: Member) -> list[dict]:
 
 
 def erase_shift_data(member: Member) -> None:
+    _erase_prior_shifts(member)
     CalendarToken.objects.filter(member=member).delete()
     CallOutAsk.objects.filter(member=member).delete()
     Absence.objects.filter(member=member).delete()
@@ -115,6 +117,30 @@ def erase_shift_data(member: Member) -> None:
     overridden = list(Assignment.objects.filter(member=member).exclude(override_reason="").values_list("pk", flat=True))
     Assignment.objects.filter(pk__in=overridden).update(override_reason="")
     _clear_audited_override_reasons(overridden)
+
+
+def _erase_prior_shifts(member: Member) -> None:
+    """Her prior shifts (issue 19) and their audit entries go: the count was written about her."""
+    ids = [str(pk) for pk in PriorShifts.objects.filter(member=member).values_list("pk", flat=True)]
+    if not ids:
+        return
+    PriorShifts.objects.filter(member=member).delete()
+    content_type = ContentType.objects.get_for_model(PriorShifts)
+    LogEntry.objects.filter(content_type=content_type, object_pk__in=ids).delete()
+
+
+def export_prior_shifts(member: Member) -> list[dict]:
+    """Shifts she worked before the shelter used Jourplan, as recorded (issue 19): line (empty: any line), count,
+    up to which date, and when it was recorded."""
+    return [
+        {
+            "line": row.line.name if row.line else "",
+            "shifts": row.count,
+            "until": row.as_of.isoformat(),
+            "recorded_at": row.created_at.isoformat(),
+        }
+        for row in PriorShifts.objects.filter(member=member).select_related("line").order_by("pk")
+    ]
 
 
 def _clear_audited_override_reasons(assignment_ids: list[int]) -> None:

@@ -712,3 +712,28 @@ class CallOutAsk(models.Model):
 
     def __str__(self):
         return f"ask {self.pk} of call-out {self.callout_id} to {self.member_id}"
+
+
+class PriorShifts(models.Model):
+    """Shifts she worked before the shelter used Jourplan (issue 19): a count, on one line or on any line, as of a
+    date. The experience rule counts them with the shifts recorded in Jourplan."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="prior_shifts")
+    line = models.ForeignKey(
+        Line, null=True, blank=True, on_delete=models.CASCADE, related_name="prior_shifts",
+        help_text=_("Empty: shifts on any line (not known which)."),
+    )  # fmt: skip
+    count = models.PositiveIntegerField(_("shifts"), validators=[MaxValueValidator(10000)])
+    as_of = models.DateField(_("until"), help_text=_("The date up to which these shifts were worked."))
+    recorded_by = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("prior shifts")
+        verbose_name_plural = _("prior shifts")
+        ordering = ["member", "line"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.count} ({self.line_id or '-'})"

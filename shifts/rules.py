@@ -22,13 +22,13 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, F, Q, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from members.models import Member, MemberStatus
 
-from .models import Absence, Assignment, AssignmentStatus, Line, Shift, Wishes, WorkloadRules
+from .models import Absence, Assignment, AssignmentStatus, Line, PriorShifts, Shift, Wishes, WorkloadRules
 
 if TYPE_CHECKING:
     from trainings.qualification import Requirements
@@ -449,6 +449,9 @@ def her_shadow_shifts(member: Member, lines: Iterable[Line], now: datetime) -> d
     return _shadow_shifts_done([member.pk], [line.pk for line in lines], now)
 
 
+_PRIOR = "prior"  # the kind of a `PriorShifts` row beside the assignments' statuses in `_completed_by_line`
+
+
 def _completed_by_line(
     members: list[Member],
     shifts: list[Shift],
@@ -457,13 +460,14 @@ def _completed_by_line(
     known: Known | None = None,
 ) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
     """Completed shadow shifts per (member, line) of the members, and completed confirmed shifts per (member, line)
-    of the members and of those on the shifts (who is experienced): one query for both (or only the confirmed
-    ones when `known` has the members' shadow shifts on these lines)."""
+    of the members and of those on the shifts (who is experienced), with their prior shifts (`PriorShifts`: on the
+    line, or on any line, counted on every line): one query for all (or only the confirmed ones and the prior ones
+    when `known` has the members' shadow shifts on these lines)."""
     line_ids = {s.line_id for s in shifts}
     ids = {m for s in shifts for m in confirmed[s.pk]} | {m.pk for m in members}
     shadow_known = known is not None and known.has_shadow_done(members, line_ids)
     statuses = [AssignmentStatus.CONFIRMED] if shadow_known else [AssignmentStatus.CONFIRMED, AssignmentStatus.SHADOW]
-    rows = (
+    done = (
         Assignment.objects.filter(status__in=statuses)
         .completed(now)
         .filter(member__in=ids, shift__line__in=line_ids)
@@ -472,10 +476,24 @@ def _completed_by_line(
         .annotate(n=Count("pk"))
         .values_list("member", "shift__line", "status", "n")
     )
+    prior = (
+        PriorShifts.objects.filter(Q(line__in=line_ids) | Q(line=None), member__in=ids)
+        .order_by()
+        .annotate(kind=Value(_PRIOR, output_field=CharField()), n=F("count"))
+        .values_list("member", "line", "kind", "n")
+    )
     shadow_done: dict[tuple[int, int], int] = {}
-    completed: dict[tuple[int, int], int] = {}
-    for member_id, line_id, status, n in rows:
-        (completed if status == AssignmentStatus.CONFIRMED else shadow_done)[member_id, line_id] = n
+    completed: Counter[tuple[int, int]] = Counter()
+    for member_id, line_id, status, n in done.union(prior, all=True):
+        if status == AssignmentStatus.CONFIRMED:
+            completed[member_id, line_id] += n
+        elif status == AssignmentStatus.SHADOW:
+            shadow_done[member_id, line_id] = n
+        elif line_id is not None:  # prior shifts on the line
+            completed[member_id, line_id] += n
+        else:  # prior shifts on any line count on each line
+            for each in line_ids:
+                completed[member_id, each] += n
     if shadow_known:
         assert known is not None and known.shadow_done is not None
         shadow_done = known.shadow_done

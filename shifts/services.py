@@ -120,10 +120,16 @@ def release_deadline(shift: Shift) -> datetime:
 
 @transaction.atomic
 def assignment_release(
-    *, assignment: Assignment, by: Member, now: datetime | None = None, qualify: QualificationReasons | None = None
+    *,
+    assignment: Assignment,
+    by: Member,
+    now: datetime | None = None,
+    qualify: QualificationReasons | None = None,
+    leaving: bool = False,
 ) -> list[Assignment]:
-    """She releases her place (until the deadline) or a coordinator removes her (always). A freed confirmed
-    place goes to the first qualified volunteer on the waiting list; returns the promoted assignments."""
+    """She releases her place (until the deadline, or until the start when she is `leaving` the shelter) or a
+    coordinator removes her (always). A freed confirmed place goes to the first qualified volunteer on the waiting
+    list; returns the promoted assignments."""
     now = now or timezone.now()
     shift = _lock(assignment.shift)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
@@ -135,7 +141,7 @@ def assignment_release(
             raise RotaError(_("Only a coordinator can remove someone else from a shift."))
         if shift.starts_at <= now:
             raise RotaError(_("The shift has already started."))
-        if now > release_deadline(shift):
+        if now > release_deadline(shift) and not leaving:
             hours = shift.line.organisation.release_deadline_hours
             raise RotaError(
                 _(
@@ -325,3 +331,19 @@ def shift_cancel(*, shift: Shift, by: Member, now: datetime | None = None) -> in
         if notice_plan(recipient=assignment.member, kind="shift_cancelled", subject=shift, due_at=now) is not None:
             planned += 1
     return planned
+
+
+def member_left_release_shifts(member: Member, now: datetime) -> None:
+    """settings.MEMBER_LEAVE_HOOKS, inside members.services.member_leave_self's transaction: she leaves, so every
+    place she holds on a shift that has not started is released through assignment_release (her swap offers are
+    withdrawn and the waiting list moves up, with its notices), even inside the release deadline, and she leaves
+    every waiting list. Shifts left short show as under-staffed to the coordinators as any other."""
+    places = (
+        Assignment.objects.active()
+        .filter(member=member, shift__starts_at__gt=now, shift__cancelled_at=None)
+        .select_related("shift__line__organisation")
+        .order_by("shift__starts_at", "pk")
+    )
+    for assignment in places:
+        assignment_release(assignment=assignment, by=member, now=now, leaving=True)
+    WaitingListEntry.objects.filter(member=member).delete()

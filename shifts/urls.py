@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import availability, callouts, feeds, lines, portal, rota, shift, stats
+from .views import availability, callouts, experience, feeds, lines, portal, rota, shift, stats
 
 app_name = "shifts"
 urlpatterns: list = [
@@ -64,6 +64,10 @@ urlpatterns += [
     path("rota/absences/<int:pk>/remove/", availability.member_absence_remove, name="member_absence_remove"),
     path("rota/workload/", availability.workload_rules, name="workload_rules"),
 ]
+
+# A coordinator's page of a member's prior experience (views/experience.py, issue 19).
+
+urlpatterns += [path("rota/members/<int:pk>/experience/", experience.member_experience, name="member_experience")]
 
 # Call-outs from the shift page (views/callouts.py); her answer link is in config/urls.py, outside any shelter.
 

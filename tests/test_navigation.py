@@ -22,7 +22,7 @@ MINE = [
     "Min profil",
 ]
 COORDINATION = ["Schema", "Medlemmar", "Utbildningar", "Bjud in", "Statistik", "Utskick", "Meddelanden"]
-ADMINISTRATION = ["Avgifter", "Tystnadslöfte", "SMS", "Granskningslogg"]
+ADMINISTRATION = ["Avgifter", "Tystnadslöfte", "SMS", "Inställningar", "Granskningslogg"]
 ACCOUNT = ["Säkerhet", "Logga ut"]
 
 

@@ -53,7 +53,7 @@ def _upload_page(request, kind: str, form) -> HttpResponse:
         {
             "form": form,
             "kind": kind,
-            "columns": imports.COLUMNS[kind],
+            "columns": imports.columns_of(kind),
             "max_rows": imports.MAX_ROWS,
             "upload_url": f"members:import_{kind}",
             **_titles(kind),

@@ -37,6 +37,7 @@ from ..forms import (
     RecordCheckForm,
 )
 from ..gdpr import member_erase, member_export
+from ..interest import interest_labels, may_decline
 from ..models import FeeRate, Member, MemberStatus, Payment, PledgeText, may_see_contact_data
 from ..onboarding import current_pledge
 from ..rank import may_manage
@@ -149,6 +150,9 @@ def _detail_context(request, member: Member, **forms) -> dict:
         "can_manage": may_manage(request.member, member),
         "can_erase": member.status == MemberStatus.LEFT and may_manage(request.member, member),
         "is_self": member.pk == request.member.pk,
+        # Issue 19: what she asked for through the public interest form, and the coordinator's "Decline".
+        "interest_labels": interest_labels(member),
+        "can_decline": may_decline(request.member, member),
     }
 
 

@@ -11,4 +11,6 @@ ACCESS = {
     "members:channels": volunteer_page(),
     # Which topics may go by SMS, the sender name, the month's count: the shelter's admins only.
     "members:sms_settings": admin_page(),
+    # The shelter's own rules (release deadline, sign-up window, reminders, erasure): the shelter's admins only.
+    "members:shelter_settings": admin_page(),
 }

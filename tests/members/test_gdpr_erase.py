@@ -43,6 +43,8 @@ def leaver(organisation, coordinator):
         phone=PHONE,
         postal_address="Hemliga vägen 3",
         notes=f"{NAME} ringer ofta",
+        interest_text="Jag heter Gunborg och bor på Lönngatan",
+        interest_kinds=["line:phone"],
     )
     member_update(member=member, by=coordinator, phone="+46705551234", share_phone=True)
     today = timezone.localdate()
@@ -69,7 +71,7 @@ def test_erase_leaves_no_personal_data_in_the_database(coordinator_client, organ
     )
     assert "raderats" in response.content.decode()
     everything = dump()
-    for value in (NAME, SURNAME, EMAIL, PHONE, "705551234", "Hemliga vägen"):
+    for value in (NAME, SURNAME, EMAIL, PHONE, "705551234", "Hemliga vägen", "Lönngatan"):
         assert value not in everything, [
             row for row in json.loads(everything) if value in json.dumps(row, ensure_ascii=False)
         ]

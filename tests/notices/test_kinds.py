@@ -29,6 +29,7 @@ RENDER_TESTS = {
         "::test_those_who_signed_an_older_pledge_get_a_discreet_request_to_sign_again"
     ),
     "fee_reminder": "tests/members/test_fee_reminders.py::test_the_reminder_is_discreet_and_says_how_to_pay",
+    "erasure_requested": "tests/members/test_own_choices.py::test_the_admins_get_a_discreet_notice_that_names_nobody",
     "training_expiring": "tests/trainings/test_notices.py::test_the_notice_is_discreet_and_in_the_members_language",
     "training_digest": "tests/trainings/test_notices.py::test_weekly_digest_for_coordinators_once_per_week",
     "shift_reminder": "tests/shifts/test_reminders.py::test_the_reminder_is_discreet_and_in_her_language",
@@ -48,6 +49,10 @@ RENDER_TESTS = {
         "tests/shifts/test_callouts.py::test_those_not_answered_are_told_discreetly_when_it_is_filled_or_closed"
     ),
     "announcement": "tests/announcements/test_notice.py::test_the_notice_is_discreet_and_in_her_language",
+    "interest_received": (
+        "tests/members/test_interest_form.py::test_a_sign_up_is_stored_and_the_coordinators_are_told_discreetly"
+    ),
+    "interest_receipt": "tests/members/test_interest_form.py::test_she_gets_a_discreet_receipt_by_e_mail",
 }
 
 

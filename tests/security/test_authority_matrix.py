@@ -32,14 +32,17 @@ from core.models import Organisation, User
 from members import imports
 from members.models import Member, MemberStatus, Role
 from notices.models import Notice
-from shifts.models import Absence
+from shifts.models import Absence, PriorShifts
 from tests.conftest import signed_in_session
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
 
 ACTORS = ("volunteer", "coordinator", "admin", "operator")
 TARGETS = ("volunteer", "coordinator", "admin", "pending", "shared_login", "operator", "protected")
 SCOPES = ("same", "other")
-ACTIONS = ("invite", "edit", "role", "pause", "leave", "erase", "import_create", "import_update", "resend", "mark_away")
+ACTIONS = (
+    *("invite", "edit", "role", "pause", "leave", "erase", "import_create", "import_update", "resend", "mark_away"),
+    "prior_shifts",
+)
 ROLE_OF = {"coordinator": Role.COORDINATOR, "admin": Role.ADMIN}
 ROLE_WORD = {Role.VOLUNTEER: "ideell", Role.COORDINATOR: "samordnare", Role.ADMIN: "administratör"}
 # Targets whose login has nothing but this one membership: erasing it may erase the login, leaving may end
@@ -243,6 +246,9 @@ def act(client, action: str, organisation, member: Member):
         day = str(timezone.localdate() + timedelta(days=10))
         away = reverse("shifts:member_absence_add", kwargs={"organisation": organisation.slug, "pk": member.pk})
         return client.post(away, {"starts_on": day, "ends_on": day})
+    if action == "prior_shifts":  # issue 19: a coordinator records her prior shifts (shifts.experience)
+        page = reverse("shifts:member_experience", kwargs={"organisation": organisation.slug, "pk": member.pk})
+        return client.post(page, {"line": "", "count": "40", "as_of": str(timezone.localdate())})
     word = ROLE_WORD[member.role]
     if action == "import_create":
         return _import(client, organisation, [["Ny", "Importerad", "ny.importerad@example.org", word, ""]])
@@ -267,6 +273,8 @@ def changed_as_said(action: str, before: Member, after: Member, actor_kind: str)
         return Notice.objects.filter(recipient=after, kind="invitation").exists()
     if action == "mark_away":
         return Absence.objects.filter(member=after).exists()
+    if action == "prior_shifts":
+        return PriorShifts.objects.filter(member=after, count=40).exists()
     raise AssertionError(action)
 
 

@@ -35,4 +35,6 @@ ACCESS = {
         lambda w: {"pk": w.volunteer_absence.pk}, coordinator=FOUND, admin=FOUND
     ),
     "shifts:workload_rules": coordinator_page(),
+    # Her prior shifts (issue 19; the POST and rank are in tests/shifts/test_prior_experience.py).
+    "shifts:member_experience": coordinator_page(kwargs=lambda w: {"pk": w.volunteer.pk}),
 }
