@@ -85,11 +85,12 @@ def announcement_send(
     """Send a message to the volunteers the filters choose (selectors.recipients, resolved now, once).
 
     Guarantees: the announcement, one receipt per recipient and one `announcement` notice per recipient (planned
-    through the outbox: a row for each channel she gets announcements by) are one transaction: all or nothing. A send repeated with
-    the same `send_key` (a double click, a resent form, two requests at once) returns the announcement the first
-    made and plans nothing more. With `expected_count` (the number the preview showed) a different number of
-    recipients refuses the send (RecipientsChanged). Raises AnnouncementError, with Swedish sentences, when the
-    author is no current coordinator of the shelter, the text or filters are invalid, or nobody matches.
+    through the outbox: a row for each channel she gets announcements by) are one transaction: all or nothing. A
+    send repeated with the same `send_key` (a double click, a resent form, two requests at once) returns the
+    announcement the first made and plans nothing more. With `expected_count` (the number the preview showed) a
+    different number of recipients refuses the send (RecipientsChanged). Raises AnnouncementError, with Swedish
+    sentences, when the author is no current coordinator of the shelter, the text or filters are invalid, or nobody
+    matches.
     """
     now = now or timezone.now()
     if send_key:
