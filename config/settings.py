@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "trainings",
     "shifts",
     "announcements",  # above shifts: it reads lines and qualifications; nothing imports it
+    "timelog",  # above members: volunteer time besides shifts (issue 20); reports read it
+    "reports",  # the top: reports and the federation's shared figures (issue 20); nothing imports it
+    "memberpath",  # above shifts: the path as a board (issue 19); nothing imports it
 ]
 
 # What a lower app reads from the apps above it (CONVENTIONS: dotted paths in one list, never an import side
@@ -102,21 +105,34 @@ GDPR_EXPORT_SECTIONS = (
     "shifts.gdpr.export_callouts",
     "shifts.gdpr.export_prior_shifts",
     "announcements.gdpr.export_announcements",
+    "memberpath.gdpr.export_path",
+    "timelog.gdpr.export_timelog",
 )
 # The export's stored codes in words: dicts {key: {code: label}} (members' own are in members.export_labels).
 GDPR_EXPORT_VALUE_LABELS = (
     "trainings.gdpr.EXPORT_VALUE_LABELS",
     "shifts.gdpr.EXPORT_VALUE_LABELS",
     "notices.gdpr.EXPORT_VALUE_LABELS",
+    "timelog.gdpr.EXPORT_VALUE_LABELS",
 )
 # Called as hook(member) inside members.gdpr.member_erase, before her personal data is removed.
-GDPR_ERASE_HOOKS = ("shifts.gdpr.erase_shift_data", "announcements.gdpr.erase_announcement_data")
+GDPR_ERASE_HOOKS = (
+    "shifts.gdpr.erase_shift_data",
+    "announcements.gdpr.erase_announcement_data",
+    "memberpath.gdpr.erase_path_data",
+    "timelog.gdpr.erase_time_entries",
+)
 # Called as hook(member, now) inside members.services.member_leave_self (she leaves by herself, issue 19).
 MEMBER_LEAVE_HOOKS = ("shifts.services.member_left_release_shifts",)
 # fn(organisation) -> [(key, label, Requirements), …] for the trainings pages (trainings.qualification).
 QUALIFICATION_REQUIREMENT_SOURCES = ("shifts.requirements.line_requirement_choices",)
 # Models with a `member` foreign key whose audit entries show on the admins' audit trail (members.audit).
-AUDIT_MEMBER_ROWS = ("trainings.models.TrainingRecord", "shifts.models.PriorShifts")
+AUDIT_MEMBER_ROWS = (
+    "trainings.models.TrainingRecord",
+    "shifts.models.PriorShifts",
+    "memberpath.models.PathProgress",
+    "timelog.models.TimeEntry",
+)
 # Columns other apps add to the member import: objects described in members.imports.member_import_extensions.
 MEMBER_IMPORT_EXTENSIONS = ("shifts.experience.PRIOR_SHIFTS_IMPORT",)
 # The coordinator's start page: fn(organisation, member, now) -> members.panels.StartPagePanel | None (None: her
@@ -126,9 +142,14 @@ START_PAGE_PANELS = (
     "shifts.panels.open_call_outs",
     "shifts.panels.unpublished_changes",
     "trainings.panels.expiring_records",
+    "trainings.panels.behind_expectations",
     "members.panels.failed_notices",
-    "members.panels.onboarding_waiting",
+    "memberpath.panels.path_waiting",  # members.panels.onboarding_waiting, linking to the path board
+    "timelog.panels.entries_waiting",
 )
+
+# The member page (members.panels.member_page_panels): fn(organisation, viewer, member, now) -> StartPagePanel | None.
+MEMBER_PAGE_PANELS = ("trainings.panels.member_meetings",)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -32,11 +32,15 @@ urlpatterns = [
     path("offline/", pwa.offline, name="pwa_offline"),
     path("accounts/", include("allauth.urls")),
     path("federation/", include("members.federation_urls")),
+    path("federation/figures/", include("reports.federation_urls")),
     path("admin/", admin.site.urls),
     path("<slug:organisation>/", include("members.urls")),
     path("<slug:organisation>/", include("trainings.urls")),
     path("<slug:organisation>/", include("shifts.urls")),
     path("<slug:organisation>/", include("announcements.urls")),
+    path("<slug:organisation>/", include("memberpath.urls")),
+    path("<slug:organisation>/", include("timelog.urls")),
+    path("<slug:organisation>/", include("reports.urls")),
 ]
 
 # Error pages in her language that render with the database down (no base.html, no user, no query).

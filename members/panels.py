@@ -129,3 +129,16 @@ def failed_notices(organisation: Organisation, member: Member, now: datetime) ->
         link_url=page_url("members:notice_list", organisation),
         link_text=_("See the notices"),
     )
+
+
+# The member page's panels (issue 19): what apps above members show about one member on her page, in the order of
+# settings.MEMBER_PAGE_PANELS; each fn(organisation, viewer, member, now) -> StartPagePanel | None (None: nothing
+# to show, or the viewer may not see it), a fixed number of queries.
+MemberPagePanelSource = Callable[[Organisation, Member, Member, datetime], StartPagePanel | None]
+
+
+def member_page_panels(
+    organisation: Organisation, viewer: Member, member: Member, now: datetime
+) -> list[StartPagePanel]:
+    sources: list[MemberPagePanelSource] = [import_string(path) for path in settings.MEMBER_PAGE_PANELS]
+    return [panel for source in sources if (panel := source(organisation, viewer, member, now)) is not None]

@@ -49,7 +49,7 @@ class LineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
-        self.fields["required_courses"].queryset = Course.objects.for_organisation(organisation)
+        self.fields["required_courses"].queryset = Course.objects.for_organisation(organisation).trainings()
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

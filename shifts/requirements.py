@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from core.models import Organisation
+from trainings.models import CoursePurpose
 from trainings.qualification import Requirements
 
 from .models import Line
@@ -14,8 +15,11 @@ from .models import Line
 def requirements_by_line(lines: list[Line]) -> dict[int, Requirements]:
     """What each line asks of a volunteer, keyed by the line's pk, with one query for the courses of all."""
     courses: dict[int, list[int]] = defaultdict(list)
-    rows = Line.required_courses.through.objects.filter(line_id__in=[line.pk for line in lines]).values_list(
-        "line_id", "course_id"
+    # Only a training qualifies: a meeting kind (trainings.models.CoursePurpose) never counts as a requirement.
+    rows = (
+        Line.required_courses.through.objects.filter(line_id__in=[line.pk for line in lines])
+        .filter(course__purpose=CoursePurpose.TRAINING)
+        .values_list("line_id", "course_id")
     )
     for line_id, course_id in rows:
         courses[line_id].append(course_id)

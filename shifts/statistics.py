@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from core.models import Organisation
@@ -60,16 +60,17 @@ class LineCoverage:
         return round(100 * self.covered / self.shifts) if self.shifts else None
 
 
-def hours_per_volunteer(organisation: Organisation, year: int, now: datetime) -> list[VolunteerYear]:
-    """Completed (ended, not cancelled) shifts of each volunteer in the year, by month. Two queries."""
+def hours_per_volunteer(
+    organisation: Organisation, year: int, now: datetime, *, member: Member | None = None
+) -> list[VolunteerYear]:
+    """Completed (ended, not cancelled) shifts of each volunteer in the year, by month. Two queries. With `member`,
+    hers only (her own page, timelog's "Min tid")."""
     start, end = year_bounds(organisation, year)
     zone = organisation.zone
-    rows = (
-        Assignment.objects.for_organisation(organisation)
-        .filter(status__in=ACTIVE_STATUSES, shift__cancelled_at=None, shift__ends_at__lte=now)
-        .filter(shift__starts_at__gte=start, shift__starts_at__lt=end)
-        .values_list("member_id", "shift__starts_at", "shift__ends_at")
-    )
+    assignments = counted_assignments(organisation, start, end, now)
+    if member is not None:
+        assignments = assignments.filter(member=member)
+    rows = assignments.values_list("member_id", "shift__starts_at", "shift__ends_at")
     by_member: dict[int, VolunteerYear] = {}
     for member_id, starts_at, ends_at in rows:
         entry = by_member.setdefault(member_id, VolunteerYear(member_id=member_id, name=""))
@@ -85,12 +86,8 @@ def coverage_per_line(organisation: Organisation, year: int, now: datetime) -> l
     of confirmed volunteers, and how many had nobody. Two queries."""
     start, end = year_bounds(organisation, year)
     coverage = {line.pk: LineCoverage(line=line) for line in Line.objects.for_organisation(organisation)}
-    shifts = (
-        Shift.objects.for_organisation(organisation)
-        .not_cancelled()
-        .filter(starts_at__gte=start, starts_at__lt=min(end, now))
-        .with_staffing()
-        .values_list("line_id", "confirmed_count", "min_volunteers")
+    shifts = started_shifts_with_staffing(organisation, start, end, now).values_list(
+        "line_id", "confirmed_count", "min_volunteers"
     )
     for line_id, confirmed, minimum in shifts:
         row = coverage[line_id]
@@ -98,6 +95,27 @@ def coverage_per_line(organisation: Organisation, year: int, now: datetime) -> l
         row.covered += confirmed >= minimum
         row.unfilled += confirmed == 0
     return [row for row in coverage.values() if row.shifts or row.line.active]
+
+
+def counted_assignments(organisation: Organisation, start: datetime, end: datetime, now: datetime) -> QuerySet:
+    """The assignments whose hours count, on shifts starting in [start, end): on the shift (confirmed or shadow),
+    the shift not cancelled and ended by `now`. The one definition statistics and reports (issue 20) share."""
+    return (
+        Assignment.objects.for_organisation(organisation)
+        .filter(status__in=ACTIVE_STATUSES, shift__cancelled_at=None, shift__ends_at__lte=now)
+        .filter(shift__starts_at__gte=start, shift__starts_at__lt=end)
+    )
+
+
+def started_shifts_with_staffing(organisation: Organisation, start: datetime, end: datetime, now: datetime) -> QuerySet:
+    """Shifts of [start, end) that have started by `now` and were not cancelled, with their staffing
+    (confirmed_count, shadows excluded): what coverage per line and the reports' opening hours count."""
+    return (
+        Shift.objects.for_organisation(organisation)
+        .not_cancelled()
+        .filter(starts_at__gte=start, starts_at__lt=min(end, now))
+        .with_staffing()
+    )
 
 
 def inactive_volunteers(organisation: Organisation, now: datetime) -> list[tuple[Member, datetime | None]]:

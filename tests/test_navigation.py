@@ -19,9 +19,23 @@ MINE = [
     "Frånvaro och önskemål",
     "Kalender",
     "Mina utbildningar",
+    "Mina möten",
+    "Min tid",
     "Min profil",
 ]
-COORDINATION = ["Schema", "Medlemmar", "Utbildningar", "Bjud in", "Statistik", "Utskick", "Meddelanden"]
+COORDINATION = [
+    "Schema",
+    "Medlemmar",
+    "Vägen in",
+    "Utbildningar",
+    "Möten",
+    "Bjud in",
+    "Statistik",
+    "Rapporter",
+    "Ideell tid",
+    "Utskick",
+    "Meddelanden",
+]
 ADMINISTRATION = ["Avgifter", "Tystnadslöfte", "SMS", "Inställningar", "Granskningslogg"]
 ACCOUNT = ["Säkerhet", "Logga ut"]
 
@@ -167,5 +181,7 @@ def test_the_menu_speaks_english_too(client, organisation, coordinator):
         "Absence and wishes",
         "Calendar",
         "My trainings",
+        "My meetings",
+        "My time",
         "My profile",
     ]

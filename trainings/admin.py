@@ -5,8 +5,8 @@ from .models import Course, SessionSignup, TrainingRecord, TrainingSession
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "validity_months", "active"]
-    list_filter = ["organisation", "active"]
+    list_display = ["name", "organisation", "purpose", "validity_months", "active"]
+    list_filter = ["organisation", "purpose", "active"]
 
 
 @admin.register(TrainingSession)

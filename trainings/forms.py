@@ -10,7 +10,7 @@ from core.models import Organisation
 from core.params import PkMultipleChoiceField
 from members.models import Member
 
-from .models import Course, TrainingSession
+from .models import MEETING_PURPOSES, Course, CoursePurpose, TrainingSession
 
 
 class DateInput(forms.DateInput):
@@ -28,13 +28,65 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class CourseForm(forms.ModelForm):
+    """A training course, or with `meetings=True` a meeting kind: its purpose (supervision, member meeting,
+    annual meeting), the attendance expected of every active member, and for an annual meeting the voting rule."""
+
+    TRAINING_FIELDS = ["name", "description", "validity_months", "active"]
+    MEETING_FIELDS = [
+        "name",
+        "purpose",
+        "description",
+        "expected_count",
+        "expected_period_months",
+        "voting_requires_fee_paid",
+        "voting_member_months",
+        "active",
+    ]
+
     class Meta:
         model = Course
-        fields = ["name", "description", "validity_months", "active"]
+        fields = [
+            "name",
+            "purpose",
+            "description",
+            "validity_months",
+            "expected_count",
+            "expected_period_months",
+            "voting_requires_fee_paid",
+            "voting_member_months",
+            "active",
+        ]
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    def __init__(self, *args, organisation: Organisation, meetings: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
+        keep = self.MEETING_FIELDS if meetings else self.TRAINING_FIELDS
+        for name in [name for name in self.fields if name not in keep]:
+            del self.fields[name]
+        if meetings:
+            purpose = cast(forms.TypedChoiceField, self.fields["purpose"])
+            purpose.choices = [(value, label) for value, label in CoursePurpose.choices if value in MEETING_PURPOSES]
+            if not self.instance.pk:
+                self.initial.setdefault("purpose", CoursePurpose.MEMBER_MEETING)
+            for name in ("expected_count", "expected_period_months", "voting_member_months"):
+                self.fields[name].widget.attrs["min"] = 1
+        else:
+            self.instance.purpose = CoursePurpose.TRAINING
+
+    def clean(self):
+        cleaned = super().clean()
+        if "expected_count" in self.fields:
+            count, months = cleaned.get("expected_count"), cleaned.get("expected_period_months")
+            if (count is None) != (months is None) and not self.errors.get("expected_count"):
+                self.add_error(
+                    "expected_period_months" if months is None else "expected_count",
+                    _("Fill in both how many and how often, or leave both empty."),
+                )
+            if cleaned.get("purpose") != CoursePurpose.ANNUAL_MEETING:
+                # The voting rule belongs to annual meetings only; other kinds keep the harmless defaults.
+                cleaned["voting_requires_fee_paid"] = True
+                cleaned["voting_member_months"] = None
+        return cleaned
 
 
 class SessionForm(forms.ModelForm):
@@ -45,9 +97,13 @@ class SessionForm(forms.ModelForm):
         fields = ["course", "starts_at", "ends_at", "place", "trainer", "capacity"]
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    def __init__(
+        self, *args, organisation: Organisation, purposes: Sequence[str] = (CoursePurpose.TRAINING,), **kwargs
+    ):
+        """`purposes`: the course purposes offered (a training page offers trainings only, the meetings page
+        meeting kinds only)."""
         super().__init__(*args, **kwargs)
-        courses = Course.objects.for_organisation(organisation).active()
+        courses = Course.objects.for_organisation(organisation).filter(purpose__in=purposes).active()
         cast("forms.ModelChoiceField[Course]", self.fields["course"]).queryset = courses
         cast(forms.IntegerField, self.fields["capacity"]).min_value = 1
 
@@ -66,7 +122,7 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args, organisation: Organisation, with_member: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        courses = Course.objects.for_organisation(organisation)
+        courses = Course.objects.for_organisation(organisation).trainings()
         cast("forms.ModelChoiceField[Course]", self.fields["course"]).queryset = courses
         if with_member:
             members = Member.objects.for_organisation(organisation).current()
@@ -99,7 +155,7 @@ class MatrixFilterForm(forms.Form):
     def __init__(self, *args, organisation: Organisation, lines: Sequence[tuple[str, str, object]] = (), **kwargs):
         """`lines`: the (key, label, Requirements) of trainings.qualification.requirement_choices."""
         super().__init__(*args, **kwargs)
-        courses = Course.objects.for_organisation(organisation).active()
+        courses = Course.objects.for_organisation(organisation).trainings().active()
         cast(PkMultipleChoiceField, self.fields["courses"]).queryset = courses
         choices = [("", _("Any line")), *((key, label) for key, label, _req in lines)]
         cast(forms.ChoiceField, self.fields["line"]).choices = choices

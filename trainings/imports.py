@@ -92,7 +92,7 @@ def parse(organisation: Organisation, content: bytes) -> ImportPreview:
     if preview.errors:
         return preview
     members = {m.email.lower(): m for m in Member.objects.for_organisation(organisation).current().exclude(email="")}
-    courses = {c.name.casefold(): c for c in Course.objects.for_organisation(organisation)}
+    courses = {c.name.casefold(): c for c in Course.objects.for_organisation(organisation).trainings()}
     existing = set(
         TrainingRecord.objects.for_organisation(organisation).values_list("member_id", "course_id", "completed_on")
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,12 +21,38 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+class CoursePurpose(models.TextChoices):
+    """What a course is for: only a training can qualify anyone; the others are meetings she attends."""
+
+    TRAINING = "training", _("Training")
+    SUPERVISION = "supervision", _("Supervision")
+    MEMBER_MEETING = "member_meeting", _("Member meeting")
+    ANNUAL_MEETING = "annual_meeting", _("Annual meeting")
+
+
+# The longest period a meeting kind counts back (ten years): dates stay far inside what `date` can hold.
+MAX_MONTHS = 120
+
+MEETING_PURPOSES = (CoursePurpose.SUPERVISION, CoursePurpose.MEMBER_MEETING, CoursePurpose.ANNUAL_MEETING)
+
+
 class CourseQuerySet(models.QuerySet):
     def for_organisation(self, organisation: Organisation) -> CourseQuerySet:
         return self.filter(organisation=organisation)
 
     def active(self) -> CourseQuerySet:
         return self.filter(active=True)
+
+    def trainings(self) -> CourseQuerySet:
+        """Courses that teach something and can qualify a member; never a meeting."""
+        return self.filter(purpose=CoursePurpose.TRAINING)
+
+    def meetings(self) -> CourseQuerySet:
+        """Meeting kinds: supervision, member meetings, annual meetings."""
+        return self.filter(purpose__in=MEETING_PURPOSES)
+
+    def with_expectation(self) -> CourseQuerySet:
+        return self.filter(expected_count__isnull=False, expected_period_months__isnull=False)
 
 
 class Course(models.Model):
@@ -36,6 +63,37 @@ class Course(models.Model):
         _("valid for (months)"), null=True, blank=True, help_text=_("Leave empty when the training does not expire.")
     )
     active = models.BooleanField(_("active"), default=True)
+    purpose = models.CharField(
+        _("kind"), max_length=20, choices=CoursePurpose.choices, default=CoursePurpose.TRAINING, db_index=True
+    )
+    expected_count = models.PositiveSmallIntegerField(
+        _("expected attendance"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("At least this many sessions… Leave both empty when nothing is expected."),
+    )
+    expected_period_months = models.PositiveSmallIntegerField(
+        _("per period (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MONTHS)],
+        help_text=_("…every this many months, counted back from today."),
+    )
+    # The voting rule lives on the annual-meeting kind itself: it is one shelter's rule for that meeting, edited
+    # on the same page, read with the session it applies to (no extra row, no core migration).
+    voting_requires_fee_paid = models.BooleanField(
+        _("only members who paid the fee vote"),
+        default=True,
+        help_text=_("The fee for the meeting's year must be paid. Annual meetings only."),
+    )
+    voting_member_months = models.PositiveSmallIntegerField(
+        _("member for at least (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MONTHS)],
+        help_text=_("Counted back from the meeting's date. Leave empty for no such rule. Annual meetings only."),
+    )
 
     objects = CourseQuerySet.as_manager()
 
@@ -43,10 +101,30 @@ class Course(models.Model):
         verbose_name = _("course")
         verbose_name_plural = _("courses")
         ordering = ["name", "pk"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="course_unique_name_per_shelter")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="course_unique_name_per_shelter"),
+            models.CheckConstraint(
+                condition=models.Q(expected_count__isnull=True, expected_period_months__isnull=True)
+                | models.Q(
+                    expected_count__isnull=False,
+                    expected_period_months__isnull=False,
+                    expected_count__gte=1,
+                    expected_period_months__gte=1,
+                ),
+                name="course_expectation_complete",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_meeting(self) -> bool:
+        return self.purpose != CoursePurpose.TRAINING
+
+    @property
+    def has_expectation(self) -> bool:
+        return self.expected_count is not None and self.expected_period_months is not None
 
     def expires_on(self, completed_on: date) -> date | None:
         if self.validity_months is None:

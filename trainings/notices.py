@@ -21,7 +21,7 @@ from notices.kinds import NoticeKind, subject_of
 from notices.models import Notice, Topic
 from notices.outbox import Message, notice_plan_many, render_template_message, site_url
 
-from .models import TrainingRecord
+from .models import CoursePurpose, TrainingRecord
 from .qualification import EXPIRING_WITHIN_DAYS
 
 WARN_DAYS = (60, 14)
@@ -34,7 +34,7 @@ def latest_expiring_records():
     )
     return (
         TrainingRecord.objects.exclude(expires_on=None)
-        .filter(member__in=Member.objects.current(), course__active=True)
+        .filter(member__in=Member.objects.current(), course__active=True, course__purpose=CoursePurpose.TRAINING)
         .exclude(Exists(newer))
     )
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from core.models import Organisation
 from members.models import Member, RecordCheck
 
-from .models import Course, TrainingRecord
+from .models import Course, CoursePurpose, TrainingRecord
 
 EXPIRING_WITHIN_DAYS = 60
 
@@ -110,7 +110,7 @@ class QualificationChecker:
     @property
     def courses(self) -> dict[int, Course]:
         if self._courses is None:
-            self._courses = {c.pk: c for c in Course.objects.for_organisation(self.organisation)}
+            self._courses = {c.pk: c for c in Course.objects.for_organisation(self.organisation).trainings()}
         return self._courses
 
     @property
@@ -119,7 +119,7 @@ class QualificationChecker:
             records = defaultdict(list)
             rows = (
                 TrainingRecord.objects.for_organisation(self.organisation)
-                .filter(member_id__in=self.member_ids)
+                .filter(member_id__in=self.member_ids, course__purpose=CoursePurpose.TRAINING)
                 .values_list("member_id", "course_id", "completed_on", "expires_on")
             )
             for member_id, course_id, completed_on, expires_on in rows:
@@ -190,7 +190,7 @@ def qualified_members(organisation: Organisation, requirements: Requirements, *,
     for course_id in requirements.courses:
         valid = (
             TrainingRecord.objects.filter(member=OuterRef("pk"), course_id=course_id, course__organisation=organisation)
-            .filter(completed_on__lte=on)
+            .filter(course__purpose=CoursePurpose.TRAINING, completed_on__lte=on)
             .filter(Q(expires_on=None) | Q(expires_on__gte=on))
         )
         members = members.filter(Exists(valid))

@@ -40,6 +40,7 @@ from ..gdpr import member_erase, member_export
 from ..interest import interest_labels, may_decline
 from ..models import FeeRate, Member, MemberStatus, Payment, PledgeText, may_see_contact_data
 from ..onboarding import current_pledge
+from ..panels import member_page_panels
 from ..rank import may_manage
 from ..services import (
     MEMBER_SELF_EDITABLE_FIELDS,
@@ -153,6 +154,8 @@ def _detail_context(request, member: Member, **forms) -> dict:
         # Issue 19: what she asked for through the public interest form, and the coordinator's "Decline".
         "interest_labels": interest_labels(member),
         "can_decline": may_decline(request.member, member),
+        # What apps above members show about her (settings.MEMBER_PAGE_PANELS), e.g. her meetings (issue 19).
+        "member_panels": member_page_panels(request.organisation, request.member, member, timezone.now()),
     }
 
 

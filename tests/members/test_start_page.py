@@ -148,7 +148,8 @@ def test_coordinator_sees_what_needs_her_counted_with_links_to_each_page(
     onboarding = panels["onboarding"]
     assert "2 intresserade är på väg in." in onboarding["text"]
     assert "VäntandeIntresserad0" in onboarding["text"] and "Intervju saknas" in onboarding["text"]
-    assert onboarding["links"][-1] == [f"/{slug}/members/?status=prospective", "Se dem i medlemslistan"]
+    # The panel is memberpath.panels.path_waiting (settings.START_PAGE_PANELS): its link leads to the path's board.
+    assert onboarding["links"][-1][0] == reverse("memberpath:board", kwargs={"organisation": slug})
 
     # Another shelter's people, shifts and notices never show (its three of each would make the counts 5).
     assert "Annan" not in page

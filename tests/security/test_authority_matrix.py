@@ -29,6 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Organisation, User
+from memberpath.models import PathProgress, PathStep
+from memberpath.services import path_standard_create
 from members import imports
 from members.models import Member, MemberStatus, Role
 from notices.models import Notice
@@ -42,6 +44,7 @@ SCOPES = ("same", "other")
 ACTIONS = (
     *("invite", "edit", "role", "pause", "leave", "erase", "import_create", "import_update", "resend", "mark_away"),
     "prior_shifts",
+    "path_move",
 )
 ROLE_OF = {"coordinator": Role.COORDINATOR, "admin": Role.ADMIN}
 ROLE_WORD = {Role.VOLUNTEER: "ideell", Role.COORDINATOR: "samordnare", Role.ADMIN: "administratör"}
@@ -150,6 +153,11 @@ def build(world: World, actor: str, target: str, scope: str, action: str):
     if action == "erase":
         Member.objects.filter(pk=member.pk).update(status=MemberStatus.LEFT)
         member.refresh_from_db()
+    if action == "path_move":  # issue 19: she is on the path (prospective) of a shelter that has its steps
+        Member.objects.filter(pk=member.pk).update(status=MemberStatus.PROSPECTIVE)
+        member.refresh_from_db()
+        for organisation in (world.a, world.b):
+            path_standard_create(organisation=organisation, by=None)
     return world.a, world.b, world.c, world.actors[actor], member
 
 
@@ -249,6 +257,10 @@ def act(client, action: str, organisation, member: Member):
     if action == "prior_shifts":  # issue 19: a coordinator records her prior shifts (shifts.experience)
         page = reverse("shifts:member_experience", kwargs={"organisation": organisation.slug, "pk": member.pk})
         return client.post(page, {"line": "", "count": "40", "as_of": str(timezone.localdate())})
+    if action == "path_move":  # issue 19: a coordinator moves her card on the board (memberpath.services)
+        step = PathStep.objects.filter(organisation=organisation).order_by("position")[1]
+        board = reverse("memberpath:move_on", kwargs={"organisation": organisation.slug, "pk": member.pk})
+        return client.post(board, {"step": step.pk})
     word = ROLE_WORD[member.role]
     if action == "import_create":
         return _import(client, organisation, [["Ny", "Importerad", "ny.importerad@example.org", word, ""]])
@@ -275,6 +287,8 @@ def changed_as_said(action: str, before: Member, after: Member, actor_kind: str)
         return Absence.objects.filter(member=after).exists()
     if action == "prior_shifts":
         return PriorShifts.objects.filter(member=after, count=40).exists()
+    if action == "path_move":
+        return PathProgress.objects.filter(member=after).exists()
     raise AssertionError(action)
 
 

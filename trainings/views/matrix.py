@@ -27,7 +27,7 @@ def _matrix(request):
         on = form.cleaned_data["on"] or on
         required = list(form.cleaned_data["courses"])
         line = next((c for c in choices if c[0] == form.cleaned_data.get("line")), None)
-    courses = list(Course.objects.for_organisation(request.organisation).active())
+    courses = list(Course.objects.for_organisation(request.organisation).trainings().active())
     members = list(
         Member.objects.for_organisation(request.organisation)
         .current()

@@ -13,7 +13,7 @@ from members.models import Member
 
 from .. import imports
 from ..forms import ImportConfirmForm, ImportUploadForm, RecordForm
-from ..models import TrainingRecord
+from ..models import CoursePurpose, TrainingRecord
 from ..services import TrainingRefused, record_add_external, record_correct, record_delete
 
 
@@ -37,13 +37,25 @@ def member_records(request, member_pk):
     records = list(
         TrainingRecord.objects.filter(member=member).select_related("course", "recorded_by").order_by("course__name")
     )
-    return render(request, "trainings/member_records.html", {"member": member, "records": records, "form": form})
+    context = {
+        "member": member,
+        "records": [r for r in records if r.course.purpose == CoursePurpose.TRAINING],
+        # Meetings she attended: attendance records, removable when recorded by mistake, never a qualification.
+        "meetings": sorted(
+            (r for r in records if r.course.purpose != CoursePurpose.TRAINING),
+            key=lambda r: r.completed_on,
+            reverse=True,
+        ),
+        "form": form,
+    }
+    return render(request, "trainings/member_records.html", context)
 
 
-def _record(request, pk):
-    return get_object_or_404(
-        TrainingRecord.objects.for_organisation(request.organisation).select_related("member", "course"), pk=pk
-    )
+def _record(request, pk, *, trainings_only: bool = True):
+    records = TrainingRecord.objects.for_organisation(request.organisation).select_related("member", "course")
+    if trainings_only:
+        records = records.filter(course__purpose=CoursePurpose.TRAINING)
+    return get_object_or_404(records, pk=pk)
 
 
 @coordinator_required
@@ -68,7 +80,7 @@ def record_edit(request, pk):
 
 @coordinator_required
 def record_remove(request, pk):
-    record = _record(request, pk)
+    record = _record(request, pk, trainings_only=False)
     if request.method == "POST":
         record_delete(record=record)
         messages.success(request, _("The training record has been deleted."))
