@@ -218,7 +218,9 @@ SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 # Coordinators and admins (their session opens the register) are logged out sooner (members/sessions.py).
 COORDINATOR_SESSION_AGE = env.int("COORDINATOR_SESSION_AGE", default=60 * 60 * 2)
-SESSION_SAVE_EVERY_REQUEST = True
+# A signed-in session's expiry is pushed forward by a request at most once a minute (members/sessions.py), not by
+# saving the session on every request.
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
