@@ -117,6 +117,10 @@ MEMBER_LEAVE_HOOKS = ("shifts.services.member_left_release_shifts",)
 QUALIFICATION_REQUIREMENT_SOURCES = ("shifts.requirements.line_requirement_choices",)
 # Models with a `member` foreign key whose audit entries show on the admins' audit trail (members.audit).
 AUDIT_MEMBER_ROWS = ("trainings.models.TrainingRecord", "shifts.models.PriorShifts")
+# Rows that belong to a shelter (an organisation FK), shown on the same page besides members.audit.SHELTER_ROWS.
+AUDIT_SHELTER_ROWS: tuple[str, ...] = ()
+# Words for other apps' export codes on the audit trail: dotted paths of dicts, code → label.
+AUDIT_EXPORT_LABELS: tuple[str, ...] = ()
 # Columns other apps add to the member import: objects described in members.imports.member_import_extensions.
 MEMBER_IMPORT_EXTENSIONS = ("shifts.experience.PRIOR_SHIFTS_IMPORT",)
 # The coordinator's start page: fn(organisation, member, now) -> members.panels.StartPagePanel | None (None: her
