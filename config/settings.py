@@ -133,6 +133,10 @@ AUDIT_MEMBER_ROWS = (
     "memberpath.models.PathProgress",
     "timelog.models.TimeEntry",
 )
+# Rows that belong to a shelter (an organisation FK), shown on the same page besides members.audit.SHELTER_ROWS.
+AUDIT_SHELTER_ROWS = ("memberpath.models.PathStep", "timelog.models.TimeKind", "reports.models.FigureShare")
+# Words for other apps' export codes on the audit trail: dotted paths of dicts, code → label.
+AUDIT_EXPORT_LABELS = ("reports.audit.EXPORT_LABELS",)
 # Columns other apps add to the member import: objects described in members.imports.member_import_extensions.
 MEMBER_IMPORT_EXTENSIONS = ("shifts.experience.PRIOR_SHIFTS_IMPORT",)
 # The coordinator's start page: fn(organisation, member, now) -> members.panels.StartPagePanel | None (None: her
@@ -239,7 +243,9 @@ SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 # Coordinators and admins (their session opens the register) are logged out sooner (members/sessions.py).
 COORDINATOR_SESSION_AGE = env.int("COORDINATOR_SESSION_AGE", default=60 * 60 * 2)
-SESSION_SAVE_EVERY_REQUEST = True
+# A signed-in session's expiry is pushed forward by a request at most once a minute (members/sessions.py), not by
+# saving the session on every request.
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"

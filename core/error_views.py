@@ -7,14 +7,14 @@ no context processors, no session, no user, no query. The language is the one Lo
 request (her language cookie, else Accept-Language, else Swedish); when the error came before LocaleMiddleware
 ran, the same choice is made here from the cookie and the header, again without the database.
 
-A session that cannot be saved: with SESSION_SAVE_EVERY_REQUEST, SessionMiddleware saves the session after
-every response below 500; when the save fails with `UpdateError` it raises `SessionInterrupted` (a 400 whose
-text says the session "was deleted"). The database backend raises UpdateError for two different things: the
-session's row is gone (she logged out in another tab, or the session expired and was cleared) — then her
-session really has ended and she must log in again; or the database refused the write (down, locked, timed
-out) — then nothing ended, the server failed, and the answer is a 503 that says so. The cache backend raises
-it only when the session is gone from the cache. Either way the view had already run, so the page says that
-what she just did may have been saved and to check before doing it again.
+A session that cannot be saved: SessionMiddleware saves the session after a response below 500 when it changed (a
+login, a message, or her activity renewing its expiry, members/sessions.py); when the save fails with `UpdateError`
+it raises `SessionInterrupted` (a 400 whose text says the session "was deleted"). The database backend raises
+UpdateError for two different things: the session's row is gone (she logged out in another tab, or the session
+expired and was cleared) — then her session really has ended and she must log in again; or the database refused the
+write (down, locked, timed out) — then nothing ended, the server failed, and the answer is a 503 that says so. The
+cache backend raises it only when the session is gone from the cache. Either way the view had already run, so the
+page says that what she just did may have been saved and to check before doing it again.
 """
 
 from __future__ import annotations

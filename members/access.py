@@ -20,14 +20,19 @@ from .models import Member, MemberStatus, Role
 
 
 def member_for(user, organisation_slug: str) -> Member | None:
+    """Her membership in the shelter of this slug (not left, not erased), with the shelter; `member.user` is the
+    request's own login object, not a second copy of its row."""
     if not user.is_authenticated:
         return None
-    return (
-        Member.objects.select_related("organisation", "user")
-        .filter(user=user, organisation__slug=organisation_slug, erased_at=None)
+    member = (
+        Member.objects.select_related("organisation")
+        .filter(user_id=user.pk, organisation__slug=organisation_slug, erased_at=None)
         .exclude(status=MemberStatus.LEFT)
         .first()
     )
+    if member is not None:
+        member.user = user
+    return member
 
 
 def shelter_view(role: str = Role.VOLUNTEER):

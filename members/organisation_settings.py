@@ -88,6 +88,12 @@ def parse_reminder_offsets(text: str) -> list[int]:
         item = item.strip()
         if not item:
             continue
+        if re.fullmatch(r"\d+,\d+", item):
+            # "24,2": two reminders written without a space, or 24.2 hours with a decimal comma? Ask, never guess.
+            raise OrganisationSettingsRefused(
+                _('"%(value)s" can be read two ways. Write "24 h, 2 h" for two reminders or "1,5 h" for one.')
+                % {"value": item}
+            )
         position, minutes = 0, 0.0
         for match in _PART.finditer(item):
             if item[position : match.start()].strip() or match.group(2) not in _UNIT_MINUTES:

@@ -2,8 +2,10 @@
 
 - Sessions expire after inactivity: `SESSION_COOKIE_AGE` for volunteers, the shorter
   `COORDINATOR_SESSION_AGE` for anyone who is a coordinator or admin somewhere (or a federation operator),
-  since their sessions open the whole register. The age is chosen once per session and renewed on each
-  request (`SESSION_SAVE_EVERY_REQUEST`).
+  since their sessions open the whole register. The age is chosen once per session and renewed by her
+  activity: a request that finds the session last renewed SESSION_RENEW_SECONDS or more ago saves it again
+  (new expiry in the database and the cookie). So the timeout is the age give or take that many seconds,
+  and most requests skip the session's UPDATE, which `SESSION_SAVE_EVERY_REQUEST` paid on every one.
 - `sessions_end(user_id)` ends every session of a login by raising `User.session_epoch`, which is part of
   the session hash Django checks on each request. It runs when a member loses a role (admin → coordinator,
   coordinator → volunteer), leaves, or is erased — unless her login keeps that standing through another
@@ -13,6 +15,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +28,7 @@ from core.models import User
 from .models import ROLE_RANK, Member, MemberStatus, Role
 
 SESSION_AGE_KEY = "jourplan_session_age"
+SESSION_RENEWED_KEY = "jourplan_session_renewed"  # when the expiry was last pushed forward (Unix seconds)
 
 
 def sessions_end(*, user_id: int) -> None:
@@ -48,6 +52,7 @@ def session_age_for(user) -> int:
 def _set_session_age(request, user) -> None:
     age = session_age_for(user)
     request.session[SESSION_AGE_KEY] = age
+    request.session[SESSION_RENEWED_KEY] = int(time.time())  # saved now, with an expiry `age` from now
     request.session.set_expiry(age)
 
 
@@ -70,7 +75,20 @@ class SessionAgeByRoleMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and SESSION_AGE_KEY not in request.session:
             _set_session_age(request, user)
-        return self.get_response(request)
+        response = self.get_response(request)
+        _renew_when_due(request)
+        return response
+
+
+def _renew_when_due(request) -> None:
+    """Mark a signed-in session modified when its expiry was last renewed SESSION_RENEW_SECONDS or more ago, so
+    SessionMiddleware saves it with a fresh expiry. A session that logged out during the request is left alone."""
+    session = getattr(request, "session", None)
+    if session is None or session.modified or SESSION_AGE_KEY not in session:
+        return
+    now = int(time.time())
+    if now - session.get(SESSION_RENEWED_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+        session[SESSION_RENEWED_KEY] = now
 
 
 # --- A lost role ends her sessions --------------------------------------------------------------------

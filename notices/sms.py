@@ -15,14 +15,20 @@ names them (46elks.com/docs/send-sms, /docs/sms-delivery-reports):
 46elks answers 200 with JSON (`id`, `status` "created", `to`, `from`, `parts`, `cost`, …); the `id` is returned,
 and the outbox keeps it in `Notice.provider_ref`. A 4xx (a bad or unreachable number, a sender it refuses, our
 credentials) is `PermanentDeliveryError` with 46elks's reason: the notice fails at once and is not retried
-(408 and 429 excepted, which say "later"). A 5xx, a refused connection or a time-out is an ordinary error, so the
-outbox retries with backoff. Every wait (connect, each read) is bounded by `timeout` (settings.SMS_TIMEOUT).
+(408 and 429 excepted, which say "later"). A 5xx, a refused connection or a time-out before the request was
+handed over is an ordinary error, so the outbox retries with backoff. Once the whole request has been written,
+silence (a time-out waiting for the answer) or a dropped connection means 46elks may have sent the SMS: that is
+`DeliveryInDoubt`, never retried, since a second try could reach her twice ("may have been sent" on the
+coordinator's notices page, where she can send it again by hand). Every wait (connect, each read) is bounded by
+`timeout` (settings.SMS_TIMEOUT).
 
 Delivery reports: 46elks POSTs `id`, `status` ("sent", "delivered" or "failed") and, when delivered, `delivered`
 (UTC) to the `whendelivered` URL. It does not sign them, so the URL carries a token, a salted HMAC of the notice's
 id (`django.core.signing`, salt `REPORT_SALT`), and the report must also name the notice's own 46elks id: a report
 with a bad token, a token for another notice, or an id that is not the notice's is refused (404) and changes
-nothing. Only a notice in status "sent" moves (to "delivered" or "failed"); a repeat changes nothing more.
+nothing. Only a notice in status "sent" moves (to "delivered" or "failed"); a repeat changes nothing more. A notice
+in doubt has no 46elks id: its report (the token proves which notice it is about) settles the doubt and records
+the id.
 """
 
 from __future__ import annotations
@@ -32,8 +38,9 @@ import json
 import logging
 import re
 from datetime import UTC, datetime, timedelta
+from http.client import HTTPException
 from typing import TYPE_CHECKING, Any
-from urllib.error import HTTPError
+from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urlsplit
 from urllib.request import HTTPRedirectHandler, OpenerDirector, Request, build_opener
 
@@ -44,8 +51,8 @@ from django.utils import timezone
 
 from core.validators import sms_sender_names_shelter
 
-from .channels import PermanentDeliveryError
-from .models import Notice, NoticeStatus
+from .channels import DeliveryInDoubt, PermanentDeliveryError
+from .models import Channel, Notice, NoticeStatus
 
 if TYPE_CHECKING:
     from core.models import Organisation
@@ -109,7 +116,11 @@ class ElksSmsBackend:
             response = self._opener.open(request, timeout=self.timeout)
         except HTTPError as error:
             raise self._refusal(error, to) from None
-        # URLError (refused, unreachable), TimeoutError and OSError go up as they are: the outbox retries.
+        except URLError:
+            raise  # urllib's wrapper for what failed while connecting or writing: not handed over, retried
+        except (OSError, HTTPException) as exc:
+            # The request was written whole; then silence or a broken line instead of an answer.
+            raise DeliveryInDoubt(f"46elks took the SMS but did not answer: {exc!r}") from exc
         with response:
             try:
                 answer = response.read(MAX_ANSWER_BYTES)
@@ -184,10 +195,17 @@ def sms_delivery_report(*, token: str, provider_id: str, status: str, delivered:
         return False
     genuine = Notice.objects.filter(pk=notice_id, provider_ref=provider_id)
     still_sent = genuine.filter(status=NoticeStatus.SENT)
+    # In doubt: 46elks never said its id, so the token alone names the notice; the report settles it.
+    in_doubt = Notice.objects.filter(pk=notice_id, provider_ref="", status=NoticeStatus.IN_DOUBT, channel=Channel.SMS)
     if status == "delivered":
-        moved = still_sent.update(status=NoticeStatus.DELIVERED, delivered_at=_delivered_at(delivered))
+        when = _delivered_at(delivered)
+        moved = still_sent.update(status=NoticeStatus.DELIVERED, delivered_at=when) or in_doubt.update(
+            status=NoticeStatus.DELIVERED, delivered_at=when, provider_ref=provider_id
+        )
     elif status == "failed":
-        moved = still_sent.update(status=NoticeStatus.FAILED, last_error=REPORT_FAILED_REASON)
+        moved = still_sent.update(status=NoticeStatus.FAILED, last_error=REPORT_FAILED_REASON) or in_doubt.update(
+            status=NoticeStatus.FAILED, last_error=REPORT_FAILED_REASON, provider_ref=provider_id
+        )
     else:
         moved = 0  # "sent" (handed to the carrier) or a status we do not know: nothing to record
     if moved:

@@ -16,29 +16,18 @@ from core.models import Organisation
 from core.params import page_param
 
 from ..access import admin_required
-from ..audit import member_row_models
-from ..models import FeeRate, Member, PledgeText
+from ..audit import export_labels, member_row_models, shelter_row_models
+from ..models import Member
 
 PAGE_SIZE = 50
-# Rows that belong to the shelter itself (rows that belong to one member: members.audit.member_row_models()).
-SHELTER_ROWS = (PledgeText, FeeRate)
-
 MASKED = _("changed (not shown)")
-EXPORT_LABELS = {
-    "member list (csv)": _("Member list (CSV)"),
-    "member list (xlsx)": _("Member list (Excel)"),
-    "annual_meeting_csv": _("Annual meeting list (CSV)"),
-    "my_data_page": _("Her own data (page)"),
-    "my_data_json": _("Her own data (JSON)"),
-    "training_matrix_csv": _("Training matrix (CSV)"),
-    "statistics_csv": _("Shift statistics (CSV)"),
-}
 
 
 def audit_entries_for(organisation: Organisation):
     """Audit entries about the shelter, its members and their register rows, newest first."""
     member_rows = member_row_models()
-    types = ContentType.objects.get_for_models(Organisation, Member, *member_rows, *SHELTER_ROWS)
+    shelter_rows = shelter_row_models()
+    types = ContentType.objects.get_for_models(Organisation, Member, *member_rows, *shelter_rows)
     members = Member.objects.filter(organisation=organisation).values("pk")
     about = Q(content_type=types[Organisation], object_id=organisation.pk) | Q(
         content_type=types[Member], object_id__in=members
@@ -48,7 +37,7 @@ def audit_entries_for(organisation: Organisation):
             content_type=types[model],
             object_id__in=model.objects.filter(member__organisation=organisation).values("pk"),
         )
-    for model in SHELTER_ROWS:
+    for model in shelter_rows:
         about |= Q(
             content_type=types[model], object_id__in=model.objects.filter(organisation=organisation).values("pk")
         )
@@ -131,6 +120,7 @@ def audit_trail(request):
         ).values_list("user_id", "first_name", "last_name")
     }
     whose = _whose_rows(entries)
+    labels = export_labels()
     rows = []
     for entry in entries:
         export = (entry.additional_data or {}).get("export") if entry.action == LogEntry.Action.ACCESS else None
@@ -139,7 +129,7 @@ def audit_trail(request):
                 "entry": entry,
                 "action": ACTION_LABELS.get(entry.action, entry.get_action_display()),
                 "actor": names.get(entry.actor_id, _("Someone outside the shelter")) if entry.actor_id else _("System"),
-                "export": EXPORT_LABELS.get(export, export) if export else "",
+                "export": labels.get(export, export) if export else "",
                 "whose": whose.get((entry.content_type_id, entry.object_id), ""),
                 "changes": [] if export else _changes(entry),
             }

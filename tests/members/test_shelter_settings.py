@@ -244,6 +244,14 @@ def test_reminders_are_read_the_way_people_write_them(text, minutes):
     assert parse_reminder_offsets(text) == minutes
 
 
+@pytest.mark.parametrize("text", ["24,2", "1,5", " 24,2 "])
+def test_a_bare_number_with_a_comma_is_asked_about_not_guessed(text):
+    """ "24,2" may be two reminders (24 h and 2 h) or 24.2 hours: refused with both ways to write it."""
+    with pytest.raises(OrganisationSettingsRefused) as refused:
+        parse_reminder_offsets(text)
+    assert "24 h, 2 h" in str(refused.value) and "1,5 h" in str(refused.value)
+
+
 def test_no_reminders_is_allowed_and_said(admin_client, organisation):
     admin_client.post(url(organisation), {**VALID, "reminder_offsets_minutes": ""}, **EN)
     assert fresh(organisation).reminder_offsets_minutes == []

@@ -167,19 +167,38 @@ def test_a_provider_error_is_retried_with_backoff_and_the_sms_goes_later(organis
 
 
 @pytest.mark.django_db
-def test_a_provider_that_hangs_costs_one_timeout_and_the_sms_is_retried(organisation, elks):
+def test_a_provider_that_hangs_costs_one_timeout_and_the_sms_is_never_sent_twice(organisation, elks):
+    """46elks read the whole request and then said nothing: it may have sent the SMS. A retry could reach her
+    twice, so the notice is "may have been sent" at once and nothing more goes to 46elks."""
     elks.mode = "hang"  # reads the request, then says nothing for 10 s
     notice = plan(by_sms(organisation))
     started = time.monotonic()
-    assert send(notice) == NoticeStatus.PENDING
+    assert send(notice) == NoticeStatus.IN_DOUBT
     elapsed = time.monotonic() - started
     assert elapsed < TIMEOUT + 2, f"the worker waited {elapsed:.1f} s on a silent provider"
-    assert len(elks.requests) == 1
-    assert "timed out" in notice.last_error.lower()
-    assert notice.due_at > timezone.now()
+    assert "did not answer" in notice.last_error
     elks.mode = "ok"
-    assert send(notice, now=notice.due_at) == NoticeStatus.SENT
-    assert notice.provider_ref == elks.accepted[0]["id"]
+    assert send(notice, now=timezone.now() + timedelta(days=1)) == "skipped"
+    assert len(elks.requests) == 1 and elks.accepted == []
+
+
+@pytest.mark.django_db
+def test_the_delivery_report_of_an_sms_in_doubt_settles_it(client, organisation, elks):
+    elks.mode = "hang"
+    notice = plan(by_sms(organisation))
+    assert send(notice) == NoticeStatus.IN_DOUBT
+    url = report_url(notice)
+    # A report for another notice's token, or without a usable id, changes nothing.
+    other = plan(by_sms(organisation))
+    assert report(client, report_url(other), id="s1", status="delivered").status_code == 404
+    assert report(client, url, id="not an id!", status="delivered").status_code == 404
+    assert unchanged(notice) and notice.status == NoticeStatus.IN_DOUBT
+    assert report(client, url, id="s3633fa8e", status="delivered").status_code == 200
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.DELIVERED and notice.provider_ref == "s3633fa8e"
+    # Settled: a report with another id is not hers any more.
+    assert report(client, url, id="s999", status="failed").status_code == 404
+    assert unchanged(notice)
 
 
 @pytest.mark.django_db

@@ -51,6 +51,27 @@ def test_sessions_end_after_inactivity_sooner_for_coordinators_and_admins(client
         assert not _signed_in(client, organisation)
 
 
+def test_her_activity_renews_the_session_at_most_once_a_minute(client, organisation):
+    """The expiry moves forward with her activity, but a request within a minute of the last renewal writes
+    nothing: no UPDATE of the session on every page."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        log_in(client, MemberFactory(organisation=organisation, role=Role.VOLUNTEER))
+        assert _signed_in(client, organisation)
+    expiry = Session.objects.get().expire_date
+    with time_machine.travel(start + timedelta(seconds=30), tick=False), CaptureQueriesContext(connection) as queries:
+        assert _signed_in(client, organisation)
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert Session.objects.get().expire_date == expiry
+    with time_machine.travel(start + timedelta(seconds=90), tick=False):
+        assert _signed_in(client, organisation)
+    assert Session.objects.get().expire_date == expiry + timedelta(seconds=90)
+
+
 def test_the_timeouts_come_from_the_settings(client, organisation, settings):
     settings.COORDINATOR_SESSION_AGE = 600
     log_in(client, MemberFactory(organisation=organisation, role=Role.COORDINATOR))
