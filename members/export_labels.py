@@ -87,6 +87,16 @@ FIELD_LABELS = {
     "device": _("Device"),
     "added_at": _("Added"),
     "last_used_at": _("Last used"),
+    # Volunteer time
+    "kind_of_time": _("Kind of time"),
+    "approval": _("Approval"),
+    "return_reason": _("Why it was returned"),
+    "logged_at": _("Logged"),
+    "decided_at": _("Decided"),
+    # The path in
+    "step": _("Step"),
+    "moved_at": _("Moved there"),
+    "moved_by": _("Moved by"),
 }
 
 MEMBER_CODED_FIELDS = ("role", "status", "membership_type", "notice_channel", "language")
@@ -106,6 +116,8 @@ SECTION_LABELS = {
     "notification_settings": _("Notifications"),
     "channel_choices": _("How you get notifications"),
     "push_devices": _("Devices for push notifications"),
+    "memberpath": _("Your path into the shelter"),
+    "timelog": _("Volunteer time"),
 }
 
 
