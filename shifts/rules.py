@@ -629,7 +629,12 @@ def member_of_shelter(facts: SignupFacts) -> Iterator[Refusal]:
 
 
 def membership_active(facts: SignupFacts) -> Iterator[Refusal]:
-    if facts.member.status in (MemberStatus.LEFT, MemberStatus.PAUSED):
+    if facts.member.status == MemberStatus.PROSPECTIVE:
+        # On the path in (memberpath): the last step of the board makes her active.
+        yield Refusal(
+            Code.MEMBERSHIP_INACTIVE, _("You can take shifts once the shelter has made you an active volunteer.")
+        )
+    elif facts.member.status != MemberStatus.ACTIVE:
         yield Refusal(Code.MEMBERSHIP_INACTIVE, _("Your membership is not active, so you cannot take shifts."))
 
 

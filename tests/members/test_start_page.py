@@ -29,7 +29,8 @@ from trainings.models import add_months
 
 pytestmark = pytest.mark.django_db
 
-PANELS = ("gaps", "callouts", "unpublished", "expiring", "failed-notices", "onboarding")
+# The meetings panel shows only when the shelter expects meetings (tests/trainings/test_meetings_pages.py).
+PANELS = ("gaps", "callouts", "unpublished", "expiring", "failed-notices", "onboarding", "time-waiting")
 
 
 def portal_url(organisation):
@@ -191,12 +192,16 @@ def test_an_admin_sees_the_panels_too(client, organisation):
 
 
 @pytest.mark.parametrize("count", [1, 8])
-def test_the_panels_read_ten_queries_whatever_the_data(organisation, coordinator, count, django_assert_num_queries):
+def test_the_panels_read_twelve_queries_whatever_the_data(
+    organisation, coordinator, count, django_assert_num_queries
+):
     add_work(organisation, count)
-    with django_assert_num_queries(10):
+    # Ten for the six panels here, one for "does the shelter expect meetings?" (none), one for the volunteer time
+    # waiting (none).
+    with django_assert_num_queries(12):
         panels = start_page_panels(organisation, coordinator, timezone.now())
     # The call-outs panel (tests/shifts/test_callouts.py counts its own) has none here.
-    assert [panel.count for panel in panels] == [count, 0, count, count, count, count]
+    assert [panel.count for panel in panels] == [count, 0, count, count, count, count, 0]
 
 
 def test_a_volunteers_start_page_reads_no_panel_query(organisation, volunteer, django_assert_num_queries):

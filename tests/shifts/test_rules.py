@@ -59,7 +59,8 @@ def test_member_of_shelter(shift, volunteer, other_shelter_coordinator):
 
 def test_membership_active(shift, volunteer):
     assert found(rules.membership_active, shift, volunteer) == []
-    for status in (MemberStatus.PAUSED, MemberStatus.LEFT):
+    # Prospective: still on the path in (memberpath's board makes her active), so no shifts yet.
+    for status in (MemberStatus.PAUSED, MemberStatus.LEFT, MemberStatus.PROSPECTIVE):
         volunteer.status = status
         assert found(rules.membership_active, shift, volunteer) == [Code.MEMBERSHIP_INACTIVE]
 
