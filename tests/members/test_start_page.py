@@ -192,9 +192,7 @@ def test_an_admin_sees_the_panels_too(client, organisation):
 
 
 @pytest.mark.parametrize("count", [1, 8])
-def test_the_panels_read_twelve_queries_whatever_the_data(
-    organisation, coordinator, count, django_assert_num_queries
-):
+def test_the_panels_read_twelve_queries_whatever_the_data(organisation, coordinator, count, django_assert_num_queries):
     add_work(organisation, count)
     # Ten for the six panels here, one for "does the shelter expect meetings?" (none), one for the volunteer time
     # waiting (none).
