@@ -297,3 +297,13 @@ def test_the_sms_page_is_audited_with_the_admin_as_its_actor_too(admin_client, o
     assert response.status_code == 302
     entry = LogEntry.objects.get_for_object(organisation).latest("timestamp")
     assert entry.actor == admin.user and "sms_sender" in entry.changes_dict
+
+
+def test_the_page_leads_to_the_rules_kept_on_their_own_pages(admin_client, organisation):
+    """Every rule of the shelter is one click from its settings page: the path's steps, the meetings' expectations
+    and voting rule, the kinds of volunteer time, SMS and fee reminders."""
+    html = admin_client.get(url(organisation)).content.decode()
+    for name in ("memberpath:steps", "trainings:meeting_sessions", "timelog:kinds", "members:sms_settings"):
+        target = reverse(name, kwargs={"organisation": organisation.slug})
+        assert f'href="{target}"' in html, name
+        assert admin_client.get(target).status_code == 200, name
