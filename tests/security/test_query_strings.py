@@ -99,7 +99,8 @@ def shared_world(django_db_setup, django_db_blocker):
 
 def _may_open(rule, role: str) -> bool:
     if role == "operator":  # an operator of the installation, no member of any shelter
-        return rule is ACCESS["federation:shelters"] or rule.anonymous not in (LOGIN, NOT_FOUND)
+        operators_pages = (ACCESS["federation:shelters"], ACCESS["federation_figures:figures"])
+        return any(rule is page for page in operators_pages) or rule.anonymous not in (LOGIN, NOT_FOUND)
     return getattr(rule, role) not in (LOGIN, FORBIDDEN, NOT_FOUND)
 
 
