@@ -16,7 +16,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from core.http import ShelterRequest
+
 from .models import Member, MemberStatus, Role
+
+
+class MemberRequest(ShelterRequest):
+    """A request inside a shelter as `shelter_view` leaves it: her shelter and her membership (for type hints)."""
+
+    member: Member
 
 
 def member_for(user, organisation_slug: str) -> Member | None:

@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.params import page_param, parse_int
-from members.access import coordinator_required, in_organisation_time
+from members.access import MemberRequest, coordinator_required, in_organisation_time
 
 from ..forms import AnnouncementForm
 from ..selectors import recipients, sent_queryset, sent_rows
 from ..services import AnnouncementError, RecipientsChanged, announcement_send
-from . import MemberRequest
 
 PAGE_SIZE = 50
 _SEND_KEY = re.compile(r"[A-Za-z0-9_-]{16,40}")

@@ -10,13 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.params import MAX_PK, page_param
-from members.access import in_organisation_time, volunteer_required
+from members.access import MemberRequest, in_organisation_time, volunteer_required
 from members.models import Member, MemberStatus
 
 from ..models import Announcement, AnnouncementReceipt
 from ..selectors import author_name, her_receipts
 from ..services import announcement_read
-from . import MemberRequest
 
 PAGE_SIZE = 30
 # Unread messages shown on her start page; the rest are on her messages page.

@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import JourplanError
-from members.access import coordinator_required, in_organisation_time
+from members.access import MemberRequest, coordinator_required, in_organisation_time
 from members.models import Member
 
 from ..forms import MoveForm
 from ..models import PathStep
 from ..selectors import board as board_of
 from ..services import path_move_back, path_move_on
-from . import MemberRequest
 
 
 @coordinator_required

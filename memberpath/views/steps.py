@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import JourplanError
-from members.access import admin_required
+from members.access import MemberRequest, admin_required
 
 from ..forms import RenameForm, StepForm
 from ..models import PathStep
@@ -24,7 +24,6 @@ from ..services import (
     path_step_remove,
     path_step_rename,
 )
-from . import MemberRequest
 
 
 def _steps_page(request: MemberRequest, form: StepForm, *, status: int = 200) -> HttpResponse:

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.params import MAX_PK, page_param, parse_int, parse_month
-from members.access import coordinator_required, in_organisation_time
+from members.access import MemberRequest, coordinator_required, in_organisation_time
 
 from ..forms import KindNameForm, ReturnForm
 from ..models import TimeEntry, TimeKind
@@ -35,7 +35,6 @@ from ..services import (
     time_kind_delete,
     time_kind_rename,
 )
-from . import MemberRequest, checked_pk
 
 PAGE_SIZE = 50
 
@@ -119,7 +118,7 @@ def approve(request: MemberRequest) -> HttpResponse:
 @coordinator_required
 def return_entry(request: MemberRequest, pk: int) -> HttpResponse:
     """Return one entry to her with a short reason."""
-    entry = get_object_or_404(TimeEntry.objects.for_organisation(request.organisation), pk=checked_pk(pk))
+    entry = get_object_or_404(TimeEntry.objects.for_organisation(request.organisation), pk=pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -163,7 +162,7 @@ def kinds(request: MemberRequest) -> HttpResponse:
 
 
 def _own_kind(request: MemberRequest, pk: int) -> TimeKind:
-    return get_object_or_404(TimeKind.objects.for_organisation(request.organisation), pk=checked_pk(pk))
+    return get_object_or_404(TimeKind.objects.for_organisation(request.organisation), pk=pk)
 
 
 def _after_kind(request: MemberRequest) -> HttpResponseRedirect:

@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.params import page_param
-from members.access import in_organisation_time, volunteer_required
+from members.access import MemberRequest, in_organisation_time, volunteer_required
 
 from ..forms import TimeEntryForm
 from ..models import TimeEntry
 from ..selectors import her_entries, her_year
 from ..services import OPEN_STATUSES, TimeLogError, time_entry_change, time_entry_log, time_entry_withdraw
-from . import MemberRequest, checked_pk
 
 PAGE_SIZE = 30
 
@@ -52,7 +51,7 @@ def mine(request: MemberRequest) -> HttpResponse:
 
 def _her_entry(request: MemberRequest, pk: int) -> TimeEntry:
     """Her own entry: anyone else's (a colleague's, or a coordinator asking for hers) is a 404."""
-    return get_object_or_404(her_entries(request.member), pk=checked_pk(pk))
+    return get_object_or_404(her_entries(request.member), pk=pk)
 
 
 @volunteer_required
