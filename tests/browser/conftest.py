@@ -8,9 +8,11 @@ var/screenshots/ for a person to review.
 """
 
 import gzip
+import inspect
 import re
 import shutil
 import time
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +56,18 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(transaction=True))
             browser_tests.append(item)
     moved = set(browser_tests)
+    # Longest journeys first (a journey's length by its source, shared among its parameters): pytest-xdist's
+    # worksteal hands an idle worker the end of another worker's queue, so short tests there even out the finish.
+    shares = Counter(item.function for item in browser_tests)
+    browser_tests.sort(key=lambda item: -_source_length(item.function) / shares[item.function])
     items[:] = [item for item in items if item not in moved] + browser_tests
+
+
+def _source_length(function) -> int:
+    try:
+        return len(inspect.getsource(function))
+    except (OSError, TypeError):
+        return 0
 
 
 @pytest.fixture(scope="session", autouse=True)
