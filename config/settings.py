@@ -104,6 +104,7 @@ GDPR_EXPORT_SECTIONS = (
     "shifts.gdpr.export_availability",
     "shifts.gdpr.export_callouts",
     "shifts.gdpr.export_prior_shifts",
+    "shifts.gdpr.export_national_lines",
     "announcements.gdpr.export_announcements",
     "memberpath.gdpr.export_path",
     "timelog.gdpr.export_timelog",
@@ -130,6 +131,7 @@ QUALIFICATION_REQUIREMENT_SOURCES = ("shifts.requirements.line_requirement_choic
 AUDIT_MEMBER_ROWS = (
     "trainings.models.TrainingRecord",
     "shifts.models.PriorShifts",
+    "shifts.models.NationalVolunteer",
     "memberpath.models.PathProgress",
     "timelog.models.TimeEntry",
 )

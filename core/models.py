@@ -96,6 +96,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         ).hexdigest()
 
 
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def shelters(self) -> OrganisationQuerySet:
+        """The shelters, without the federation's organisation for national lines."""
+        return self.filter(national=False)
+
+
 class Organisation(models.Model):
     """A shelter (jour). Every domain row belongs to one, directly or through its parent."""
 
@@ -170,7 +176,12 @@ class Organisation(models.Model):
         max_length=1000,
         help_text=_("Shown in the fee reminder, e.g. the Bankgiro or Swish number and what to write."),
     )
+    # The federation's own organisation for national lines (issue 20): it holds the shared lines and their shifts,
+    # has no members, and is never listed as a shelter. The operator's pages create it with the first such line.
+    national = models.BooleanField(_("national lines"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     DEFAULT_REMINDER_OFFSETS = [24 * 60, 2 * 60]
 

@@ -33,6 +33,7 @@ FIELD_LABELS = {
     # Onboarding, fees, messages, audit trail
     "held_on": _("Held on"),
     "recorded_at": _("Recorded"),
+    "let_in_at": _("Let in"),
     "version": _("Version"),
     "signed_at": _("Signed"),
     "seen_on": _("Seen on"),
@@ -110,6 +111,7 @@ SECTION_LABELS = {
     "wishes": _("Wishes"),
     "callouts": _("Call-outs you were asked in"),
     "prior_shifts": _("Shifts before Jourplan"),
+    "national_lines": _("National lines you may take shifts on"),
     "announcements": _("Messages from the shelter"),
     "received": _("Messages you received"),
     "written": _("Messages you wrote"),

@@ -125,7 +125,7 @@ def report_for(organisation: Organisation, period: Period, now: datetime) -> Rep
     months = period.months
     zero_hours = {month: Decimal(0) for month in months}
 
-    lines = {line.pk: line for line in Line.objects.for_organisation(organisation)}
+    lines = {line.pk: line for line in Line.objects.worked_for(organisation)}
 
     shift_hours: dict[int, dict[date, Decimal]] = defaultdict(lambda: dict(zero_hours))
     active: dict[date, set[int]] = defaultdict(set)

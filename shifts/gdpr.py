@@ -23,6 +23,7 @@ from .models import (
     Assignment,
     CalendarToken,
     CallOutAsk,
+    NationalVolunteer,
     PriorShifts,
     SwapOffer,
     TimeOfDay,
@@ -112,6 +113,7 @@ def erase_shift_data(member: Member) -> None:
     CallOutAsk.objects.filter(member=member).delete()
     Absence.objects.filter(member=member).delete()
     Wishes.objects.filter(member=member).delete()
+    NationalVolunteer.objects.filter(member=member).delete()
     WaitingListEntry.objects.filter(member=member).delete()
     SwapOffer.objects.filter(assignment__member=member, taken_at=None, withdrawn_at=None).delete()
     overridden = list(Assignment.objects.filter(member=member).exclude(override_reason="").values_list("pk", flat=True))
@@ -157,3 +159,11 @@ def _clear_audited_override_reasons(assignment_ids: list[int]) -> None:
             entry.changes_text = ""
             entry.serialized_data = None
             entry.save(update_fields=["changes", "changes_text", "serialized_data"])
+
+
+def export_national_lines(member: Member) -> list[dict]:
+    """The national lines (issue 20) her coordinator let her in on, and when."""
+    return [
+        {"line": row.line.name, "let_in_at": row.added_at.isoformat()}
+        for row in NationalVolunteer.objects.filter(member=member).select_related("line").order_by("pk")
+    ]

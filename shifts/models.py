@@ -10,7 +10,8 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation
@@ -30,9 +31,37 @@ class LineKind(models.TextChoices):
 COLOUR_CHOICES = [(n, str(n)) for n in range(1, 9)]
 
 
+def let_in_on_national_line(member: Member, line_field: str = "pk") -> Exists:
+    """She may take the national line's shifts (issue 20): her shelter has accepted the line and her coordinator
+    has let her in. `line_field` names the line in the outer query ("pk" for lines, "line" for shifts)."""
+    return Exists(
+        NationalVolunteer.objects.filter(
+            line=OuterRef(line_field),
+            member=member,
+            line__participations__organisation=member.organisation_id,
+            line__participations__accepted_at__isnull=False,
+        )
+    )
+
+
 class LineQuerySet(models.QuerySet):
     def for_organisation(self, organisation: Organisation) -> LineQuerySet:
         return self.filter(organisation=organisation)
+
+    def open_to(self, member: Member) -> LineQuerySet:
+        """Her shelter's lines and the national lines she has been let in on."""
+        return self.filter(Q(organisation=member.organisation_id) | let_in_on_national_line(member))
+
+    def national(self) -> LineQuerySet:
+        return self.filter(organisation__national=True)
+
+    def worked_for(self, organisation: Organisation) -> LineQuerySet:
+        """The lines the shelter's volunteers work on: its own, and the national lines it takes part in (their
+        hours are its volunteers' unpaid time)."""
+        taking_part = NationalParticipation.objects.filter(
+            line=OuterRef("pk"), organisation=organisation, accepted_at__isnull=False
+        )
+        return self.filter(Q(organisation=organisation) | Exists(taking_part))
 
     def active(self) -> LineQuerySet:
         return self.filter(active=True)
@@ -94,6 +123,59 @@ class Line(models.Model):
     @property
     def css_colour(self) -> str:
         return f"line-colour-{self.colour}"
+
+    @property
+    def is_national(self) -> bool:
+        """A line of the federation's national rota, staffed by volunteers of several shelters."""
+        return self.organisation.national
+
+
+class NationalParticipation(models.Model):
+    """A shelter invited to a national line (issue 20). It takes part once its coordinator has accepted; then she
+    chooses which of her volunteers may take the line's shifts (NationalVolunteer)."""
+
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="participations", verbose_name=_("line"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="national_participations", verbose_name=_("shelter")
+    )
+    invited_at = models.DateTimeField(_("invited"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("taking part since"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("accepted by")
+    )
+
+    class Meta:
+        verbose_name = _("shelter on a national line")
+        verbose_name_plural = _("shelters on national lines")
+        ordering = ["line", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "organisation"], name="national_participation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.line}"
+
+
+class NationalVolunteer(models.Model):
+    """A volunteer her coordinator has let in on a national line her shelter takes part in."""
+
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="national_volunteers", verbose_name=_("line"))
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="national_lines", verbose_name=_("volunteer")
+    )
+    added_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("let in by")
+    )
+    added_at = models.DateTimeField(_("let in"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("volunteer on a national line")
+        verbose_name_plural = _("volunteers on national lines")
+        ordering = ["line", "member"]
+        constraints = [models.UniqueConstraint(fields=["line", "member"], name="national_volunteer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.line}"
 
 
 def validate_weekdays(value) -> None:
@@ -163,6 +245,10 @@ class Staffing(models.TextChoices):
 class ShiftQuerySet(models.QuerySet):
     def for_organisation(self, organisation: Organisation) -> ShiftQuerySet:
         return self.filter(line__organisation=organisation)
+
+    def open_to(self, member: Member) -> ShiftQuerySet:
+        """Shifts of her shelter's lines and of the national lines she has been let in on."""
+        return self.filter(Q(line__organisation=member.organisation_id) | let_in_on_national_line(member, "line"))
 
     def not_cancelled(self) -> ShiftQuerySet:
         return self.filter(cancelled_at=None)
@@ -332,7 +418,8 @@ class WaitingListEntry(models.Model):
 
 class SwapOfferQuerySet(models.QuerySet):
     def for_organisation(self, organisation: Organisation) -> SwapOfferQuerySet:
-        return self.filter(assignment__shift__line__organisation=organisation)
+        """Offers by the shelter's volunteers: swaps stay inside a shelter, on a national line's shifts too."""
+        return self.filter(assignment__member__organisation=organisation)
 
     def open(self, now: datetime) -> SwapOfferQuerySet:
         """Not taken, not withdrawn, on a shift that is neither cancelled nor started."""

@@ -34,6 +34,7 @@ from members.models import Member, co_volunteer_contact
 from . import rules
 from .formatting import shift_when
 from .models import Absence, Assignment, AssignmentStatus, Line, Shift, SwapOffer, WaitingListEntry
+from .national import colleague_label
 from .rules import Refusal, SignupFacts
 from .services import release_deadline
 
@@ -116,6 +117,7 @@ class Words:
     not_possible: str
     with_label: str
     shadow: str
+    national: str
 
 
 @lru_cache(maxsize=8)
@@ -141,6 +143,7 @@ def _words_in(language: str) -> Words:
         not_possible=_("Not possible"),
         with_label=_("With:"),
         shadow=_("shadow"),
+        national=pgettext("portal badge", "National line"),
     )
 
 
@@ -263,6 +266,8 @@ class Card:
             badges.append(Badge(said.shadow_shift, "badge badge-shadow"))
         if self.kind == "history":
             badges.append(Badge(_("%(hours)s h") % {"hours": floatformat(self.hours, -1)}, ""))
+        if self.shift.line.organisation.national:
+            badges.insert(0, Badge(said.national, "badge badge-national"))
         return badges
 
     @cached_property
@@ -337,9 +342,9 @@ def shift_hours(shift: Shift) -> float:
 
 
 def _her_assignments(member: Member, now: datetime) -> list[Assignment]:
+    """Her coming places: on her shelter's shifts and on national lines' shifts."""
     return list(
-        Assignment.objects.for_organisation(member.organisation)
-        .active()
+        Assignment.objects.active()
         .filter(member=member, shift__cancelled_at=None, shift__ends_at__gt=now)
         .select_related("shift__line__organisation")
         .order_by("shift__starts_at", "pk")
@@ -555,9 +560,13 @@ def open_page(member: Member, now: datetime, query: OpenQuery | None = None, *, 
     this_monday = today - timedelta(days=today.weekday())
     last_day = window_end.astimezone(zone).date()
     last_monday = last_day - timedelta(days=last_day.weekday())
-    lines = list(Line.objects.for_organisation(organisation).order_by("name", "pk"))
+    # Her shelter's lines, and the national lines she has been let in on (issue 20), after them.
+    lines = list(
+        Line.objects.open_to(member).select_related("organisation").order_by("organisation__national", "name", "pk")
+    )
     for line in lines:
-        line.organisation = organisation
+        if line.organisation_id == organisation.pk:
+            line.organisation = organisation
     by_pk = {line.pk: line for line in lines}
     line_id = query.line if query.line in by_pk else None
     qualify = rules.qualifier(member, _line_days(member, lines, [today]))
@@ -798,10 +807,12 @@ def _co_volunteers(assignments: list[Assignment], member: Member) -> dict[int, l
         .order_by("created_at", "pk")
     )
     for a in rows:
+        # On a national line's shift, a colleague from another shelter is never named (nor her phone given).
+        own = a.member.organisation_id == member.organisation_id
         others[a.shift_id].append(
             CoVolunteer(
-                first_name=a.member.first_name,
-                phone=co_volunteer_contact(a.member),
+                first_name=colleague_label(a.member, member),
+                phone=co_volunteer_contact(a.member) if own else "",
                 shadow=a.status != "confirmed",
             )
         )
@@ -832,8 +843,7 @@ def mine_page(member: Member, now: datetime) -> MinePage:
         for a in mine
     ]
     entries = (
-        WaitingListEntry.objects.for_organisation(organisation)
-        .filter(member=member, shift__starts_at__gt=now, shift__cancelled_at=None)
+        WaitingListEntry.objects.filter(member=member, shift__starts_at__gt=now, shift__cancelled_at=None)
         .select_related("shift__line__organisation")
         .order_by("shift__starts_at", "pk")
     )
@@ -842,8 +852,7 @@ def mine_page(member: Member, now: datetime) -> MinePage:
     year_start = local_now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     month_start = local_now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     done = (
-        Assignment.objects.for_organisation(organisation)
-        .confirmed()
+        Assignment.objects.confirmed()
         .completed(now)
         .filter(member=member, shift__starts_at__gte=year_start)
         .select_related("shift__line__organisation")
@@ -855,8 +864,7 @@ def mine_page(member: Member, now: datetime) -> MinePage:
     ]
     in_month = [c for c in history if c.shift.starts_at >= month_start]
     tallies = (
-        Assignment.objects.for_organisation(organisation)
-        .shadows()
+        Assignment.objects.shadows()
         .completed(now)
         .filter(member=member)
         .order_by()
@@ -879,8 +887,9 @@ def mine_page(member: Member, now: datetime) -> MinePage:
 
 def next_shifts(member: Member, now: datetime, limit: int = 3) -> list[Card]:
     """Her next few shifts for the compact card on her start page (one query)."""
+    links = Links(member.organisation.slug)  # her shelter's address, for a national line's shift too
     return [
-        Card(shift=a.shift, when=shift_when(a.shift), kind="mine", assignment=a)
+        Card(shift=a.shift, when=shift_when(a.shift), kind="mine", assignment=a, links=links)
         for a in _her_assignments(member, now)
         if a.shift.starts_at > now
     ][:limit]

@@ -28,7 +28,17 @@ from django.utils.translation import ngettext
 
 from members.models import Member, MemberStatus
 
-from .models import Absence, Assignment, AssignmentStatus, Line, PriorShifts, Shift, Wishes, WorkloadRules
+from .models import (
+    Absence,
+    Assignment,
+    AssignmentStatus,
+    Line,
+    NationalVolunteer,
+    PriorShifts,
+    Shift,
+    Wishes,
+    WorkloadRules,
+)
 
 if TYPE_CHECKING:
     from trainings.qualification import Requirements
@@ -193,6 +203,8 @@ class SignupFacts:
     own_limits: OwnLimits = NO_OWN_LIMITS  # her wishes' limits, loaded only where the shelter enforces them
     shifts_in_week: int = 0  # her other places (not cancelled) starting in the shift's week, Monday–Sunday local
     shifts_in_month: int = 0  # … and in the shift's calendar month (both counted only when a rule reads them)
+    # A national line's shift (issue 20): her shelter takes part and her coordinator has let her in.
+    let_in_nationally: bool = False
 
     @property
     def on_shift(self) -> bool:
@@ -270,7 +282,8 @@ class SignupFacts:
         members = list({member.pk: member for member in members}.values())
         if not shifts or not members:
             return {}
-        workloads = _workloads(shifts)
+        workloads = _workloads(members)
+        let_in = _let_in_nationally(members, shifts)
         counting = any(w.counts for w in workloads.values())
         places, (confirmed, shadows) = _places(members, shifts, whole_months=counting)
         counts = _period_counts(places, members, shifts) if counting else {}
@@ -303,7 +316,8 @@ class SignupFacts:
                 experienced_on_shift=experienced_on[shift.pk],
                 experienced=experienced(member.pk, shift.line),
                 away=(shift.pk, member.pk) in away,
-                workload=workloads[shift.line.organisation_id],
+                workload=workloads[member.organisation_id],
+                let_in_nationally=(shift.line_id, member.pk) in let_in,
                 own_limits=own_limits.get(member.pk, NO_OWN_LIMITS),
                 shifts_in_week=counts.get((shift.pk, member.pk), (0, 0))[0],
                 shifts_in_month=counts.get((shift.pk, member.pk), (0, 0))[1],
@@ -354,7 +368,7 @@ def _qualifier(
     """The trainings check (courses, pledge, record extract on the shift's date) for these shifts' lines, with
     the lines' courses in one query (none when the caller has their `requirements`) and the members' trainings
     loaded once per shelter."""
-    from trainings.qualification import QualificationChecker
+    from trainings.qualification import QualificationChecker, Requirements
 
     from .requirements import requirements_by_line
 
@@ -366,17 +380,35 @@ def _qualifier(
     # A page asks the same question many times: the same member, day and requirements for several shifts (three
     # a day on a line) and for lines that ask the same (a shelter's phone lines). Each is answered once.
     asks = {pk: (tuple(each.courses), each.needs_pledge, each.needs_record_check) for pk, each in requirements.items()}
+    # A national line holds the trainings of every shelter taking part; each shelter's count for its own.
+    national = {s.line_id for s in shifts if s.line.organisation.national}
+    course_shelter = _course_shelters({c for pk in national for c in asks.get(pk, ((),))[0]})
     answered: dict[tuple[int, int, tuple[tuple[int, ...], bool, bool], date], list[str]] = {}
 
     def reasons(member: Member, line: Line, on_date: date) -> list[str]:
-        key = (line.organisation_id, member.pk, asks[line.pk], on_date)
+        # Judged by her own shelter (on a national line too: its trainings, her records).
+        shelter = member.organisation_id
+        ask, wanted = asks[line.pk], requirements[line.pk]
+        if line.organisation_id != shelter:  # a national line: only the trainings her shelter asks for it
+            ask = (tuple(c for c in ask[0] if course_shelter.get(c) == shelter), ask[1], ask[2])
+            wanted = Requirements(courses=list(ask[0]), needs_pledge=ask[1], needs_record_check=ask[2])
+        key = (shelter, member.pk, ask, on_date)
         if key not in answered:
-            if line.organisation_id not in checkers:
-                checkers[line.organisation_id] = QualificationChecker(line.organisation, members, on_dates=dates)
-            answered[key] = checkers[line.organisation_id].reasons(member, requirements[line.pk], on=on_date)
+            if shelter not in checkers:
+                checkers[shelter] = QualificationChecker(member.organisation, members, on_dates=dates)
+            answered[key] = checkers[shelter].reasons(member, wanted, on=on_date)
         return list(answered[key])
 
     return reasons
+
+
+def _course_shelters(course_ids: set[int]) -> dict[int, int]:
+    """The shelter of each course, keyed by course pk (no query without courses)."""
+    if not course_ids:
+        return {}
+    from trainings.models import Course
+
+    return dict(Course.objects.filter(pk__in=course_ids).values_list("pk", "organisation_id"))
 
 
 def qualifier(member: Member, shifts: Iterable[Shift]) -> QualificationReasons:
@@ -409,6 +441,7 @@ def line_day_facts(
             for day in days
             if any(first <= local_days(day)[1] and last >= local_days(day)[0] for first, last in periods)
         }
+    let_in = _let_in_nationally([member], days)
     return {
         day.pk: SignupFacts(
             shift=day,
@@ -422,6 +455,7 @@ def line_day_facts(
             experienced_on_shift=0,
             experienced=False,
             away=day.pk in away,
+            let_in_nationally=(day.line_id, member.pk) in let_in,
         )
         for day in days
     }
@@ -542,11 +576,27 @@ def is_night_shift(starts_at: datetime, ends_at: datetime, zone: ZoneInfo) -> bo
     return False
 
 
-def _workloads(shifts: list[Shift]) -> dict[int, Workload]:
-    """The workload rules of the shifts' shelters, keyed by organisation pk (no row: no limits)."""
-    ids = {s.line.organisation_id for s in shifts}
+def _workloads(members: list[Member]) -> dict[int, Workload]:
+    """The workload rules of the members' shelters (hers, also on a national line's shift), keyed by organisation
+    pk (no row: no limits)."""
+    ids = {m.organisation_id for m in members}
     found = {rules.organisation_id: Workload.of(rules) for rules in WorkloadRules.objects.filter(organisation__in=ids)}
     return {pk: found.get(pk, NO_LIMITS) for pk in ids}
+
+
+def _let_in_nationally(members: list[Member], shifts: list[Shift]) -> set[tuple[int, int]]:
+    """(line pk, member pk) for each national line of the shifts a member may take: her shelter has accepted
+    the line and her coordinator has let her in. No query when no shift is on a national line."""
+    national = {s.line_id for s in shifts if s.line.organisation.national}
+    if not national:
+        return set()
+    rows = NationalVolunteer.objects.filter(
+        line__in=national,
+        member__in=[m.pk for m in members],
+        line__participations__organisation=F("member__organisation"),
+        line__participations__accepted_at__isnull=False,
+    ).values_list("line_id", "member_id")
+    return set(rows)
 
 
 def _own_limits(members: list[Member]) -> dict[int, OwnLimits]:
@@ -623,8 +673,10 @@ Rule = Callable[[SignupFacts], Iterator[Refusal]]
 
 
 def member_of_shelter(facts: SignupFacts) -> Iterator[Refusal]:
+    """Her shelter's shift, or a national line's shift she has been let in on."""
     member = facts.member
-    if member.organisation_id != facts.shift.line.organisation_id or member.erased_at is not None:
+    own = member.organisation_id == facts.shift.line.organisation_id
+    if not (own or facts.let_in_nationally) or member.erased_at is not None:
         yield Refusal(Code.NOT_IN_SHELTER, _("You are not a member of this shelter."))
 
 

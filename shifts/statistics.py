@@ -99,9 +99,10 @@ def coverage_per_line(organisation: Organisation, year: int, now: datetime) -> l
 
 def counted_assignments(organisation: Organisation, start: datetime, end: datetime, now: datetime) -> QuerySet:
     """The assignments whose hours count, on shifts starting in [start, end): on the shift (confirmed or shadow),
-    the shift not cancelled and ended by `now`. The one definition statistics and reports (issue 20) share."""
+    the shift not cancelled and ended by `now`. The one definition statistics and reports (issue 20) share. Her
+    shelter's volunteers' places: on its own lines and on the national lines they were let in on."""
     return (
-        Assignment.objects.for_organisation(organisation)
+        Assignment.objects.filter(member__organisation=organisation)
         .filter(status__in=ACTIVE_STATUSES, shift__cancelled_at=None, shift__ends_at__lte=now)
         .filter(shift__starts_at__gte=start, shift__starts_at__lt=end)
     )

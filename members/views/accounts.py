@@ -119,5 +119,5 @@ def federation_shelters(request):
                 _("The shelter %(name)s was created and its admin invited.") % {"name": organisation.name},
             )
             return redirect("federation:shelters")
-    organisations = Organisation.objects.order_by("name")
+    organisations = Organisation.objects.shelters().order_by("name")
     return render(request, "members/federation_shelters.html", {"form": form, "organisations": organisations})

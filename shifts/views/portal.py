@@ -119,9 +119,8 @@ def _outcome(request, *, shift: Shift, kind: str, ok: str, error: JourplanError 
 
 
 def _shift(request, pk) -> Shift:
-    return get_object_or_404(
-        Shift.objects.for_organisation(request.organisation).select_related("line__organisation"), pk=pk
-    )
+    """A shift of her shelter, or of a national line she has been let in on (else 404)."""
+    return get_object_or_404(Shift.objects.open_to(request.member).select_related("line__organisation"), pk=pk)
 
 
 def _taken(first: str, shift: Shift, member) -> str:
@@ -188,9 +187,7 @@ def portal_queue(request, pk):
 @volunteer_required
 @require_POST
 def portal_leave(request, pk):
-    entry = get_object_or_404(
-        WaitingListEntry.objects.for_organisation(request.organisation).filter(member=request.member), pk=pk
-    )
+    entry = get_object_or_404(WaitingListEntry.objects.filter(member=request.member), pk=pk)
     waiting_list_leave(entry=entry)
     return _outcome(
         request,
@@ -204,7 +201,7 @@ def portal_leave(request, pk):
 
 def _assignment(request, pk) -> Assignment:
     return get_object_or_404(
-        Assignment.objects.for_organisation(request.organisation).filter(member=request.member).select_related("shift"),
+        Assignment.objects.filter(member=request.member).select_related("shift"),
         pk=pk,
     )
 
