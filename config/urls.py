@@ -31,6 +31,7 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="pwa_service_worker"),
     path("offline/", pwa.offline, name="pwa_offline"),
     path("accounts/", include("allauth.urls")),
+    path("federation/national/", include("shifts.national_urls")),
     path("federation/", include("members.federation_urls")),
     path("federation/figures/", include("reports.federation_urls")),
     path("admin/", admin.site.urls),

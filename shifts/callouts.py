@@ -10,6 +10,12 @@ without a login, and can do no more than take or decline that one shift for her.
 Taking the place goes through `shift_sign_up` (the same rules, the same lock on the shift row), so the first to
 accept get the places; when they are filled the call-out ends and the others still unanswered are told
 (`callout_filled`). An ask expires at the shift's start. Lock order everywhere: the shift, the call-out, the ask.
+
+A national line's shift (issue 20) has one call-out at a time too, shared by the shelters taking part: each
+shelter's coordinator asks only her own volunteers let in on the line (`_may_call_out`, `_eligible_members`), at
+most MAX_ASKED of them, and sees only her own shelter's asks (`national_callout_counts`). When one shelter closes
+its part early while others still ask, its asks move to a call-out of their own, closed (`_close_own_part`); the
+shared one goes on. A filled shift ends it for every shelter.
 """
 
 from __future__ import annotations
@@ -35,8 +41,17 @@ from members.models import Member
 from notices.outbox import notice_plan_many, site_url
 
 from . import rules
-from .candidates import candidates_for, closed_refusals
-from .models import AskAnswer, Assignment, AssignmentStatus, CallOut, CallOutAsk, CallOutEnd, Shift
+from .candidates import candidates_for, closed_refusals, national_candidates
+from .models import (
+    AskAnswer,
+    Assignment,
+    AssignmentStatus,
+    CallOut,
+    CallOutAsk,
+    CallOutEnd,
+    NationalParticipation,
+    Shift,
+)
 from .rules import QualificationReasons, Refusal, SignupFacts
 from .services import SignupRefused, _lock, _same_shelter_coordinator, shift_sign_up
 
@@ -182,12 +197,36 @@ def _end(callout: CallOut, how: str, now: datetime, *, by: Member | None = None,
     return notice_plan_many(rows)
 
 
-def _eligible_members(shift: Shift, members: Sequence[Member], now: datetime) -> list[Member]:
-    """The chosen members, checked: members of the shift's shelter now, and allowed by the sign-up rules."""
+def _may_call_out(by: Member, shift: Shift) -> bool:
+    """A coordinator (or admin) of the shift's shelter; on a national line's shift, of a shelter taking part."""
+    if _same_shelter_coordinator(by, shift):
+        return True
+    return bool(
+        shift.line.organisation.national
+        and by.is_coordinator
+        and by.erased_at is None
+        and NationalParticipation.objects.filter(
+            line=shift.line_id, organisation=by.organisation_id, accepted_at__isnull=False
+        ).exists()
+    )
+
+
+def _eligible_members(shift: Shift, members: Sequence[Member], now: datetime, *, by: Member) -> list[Member]:
+    """The chosen members, checked: members of the shift's shelter now (on a national line's shift: of her own
+    shelter and let in on the line), and allowed by the sign-up rules."""
     ids = {member.pk for member in members}
-    found = list(Member.objects.for_organisation(shift.line.organisation).current().filter(pk__in=ids))
-    if len(found) != len(ids):
-        raise CallOutError(_("Only current members of this shelter can be asked."))
+    if shift.line.organisation.national:
+        found = list(
+            Member.objects.for_organisation(by.organisation)
+            .current()
+            .filter(pk__in=ids, national_lines__line=shift.line_id)
+        )
+        if len(found) != len(ids):
+            raise CallOutError(_("Only volunteers of your shelter who are let in on this national line can be asked."))
+    else:
+        found = list(Member.objects.for_organisation(shift.line.organisation).current().filter(pk__in=ids))
+        if len(found) != len(ids):
+            raise CallOutError(_("Only current members of this shelter can be asked."))
     facts = SignupFacts.for_members(shift, found, now=now)
     refused = []
     for member in found:
@@ -217,8 +256,9 @@ def callout_send(
     if members is not None and not members:
         raise CallOutError(_("Choose whom to ask, or ask everyone who may take the shift."))
     shift = _lock(shift)
-    if not _same_shelter_coordinator(by, shift):
+    if not _may_call_out(by, shift):
         raise CallOutError(_("Only a coordinator of this shelter can send a call-out."))
+    national = shift.line.organisation.national
     if closed := closed_refusals(shift, now):
         raise CallOutError(" ".join(refusal.message for refusal in closed))
     confirmed = _confirmed(shift)
@@ -226,13 +266,21 @@ def callout_send(
     if free <= 0:
         raise CallOutError(_("The shift is full."))
     callout = CallOut.objects.select_for_update().filter(shift=shift, closed_at=None).first()
-    asked = set(CallOutAsk.objects.filter(callout=callout).values_list("member_id", flat=True)) if callout else set()
+    earlier = CallOutAsk.objects.filter(callout=callout)
+    if national:  # each shelter asks its own volunteers, at most MAX_ASKED of them
+        earlier = earlier.filter(member__organisation=by.organisation_id)
+    asked = set(earlier.values_list("member_id", flat=True)) if callout else set()
     if members is None:
-        choices = candidates_for(shift, now, shown=MAX_ASKED, weighed=2 * MAX_ASKED)
-        chosen = [candidate.member for candidate in choices.eligible if candidate.member.pk not in asked]
+        if national:
+            found = national_candidates(shift, by.organisation, now, weighed=2 * MAX_ASKED)
+        else:
+            found = [
+                each.member for each in candidates_for(shift, now, shown=MAX_ASKED, weighed=2 * MAX_ASKED).eligible
+            ]
+        chosen = [member for member in found if member.pk not in asked]
         chosen = chosen[: MAX_ASKED - len(asked)]
     else:
-        chosen = [member for member in _eligible_members(shift, members, now) if member.pk not in asked]
+        chosen = [member for member in _eligible_members(shift, members, now, by=by) if member.pk not in asked]
         if len(asked) + len(chosen) > MAX_ASKED:
             raise CallOutError(_("A call-out can ask at most %(count)d volunteers.") % {"count": MAX_ASKED})
     if not chosen:
@@ -259,12 +307,42 @@ def callout_close(*, callout: CallOut, by: Member, now: datetime | None = None) 
     """A coordinator ends the call-out early; those asked who have not answered are told (the number planned)."""
     now = now or timezone.now()
     shift = _lock(callout.shift)
-    if not _same_shelter_coordinator(by, shift):
+    if not _may_call_out(by, shift):
         raise CallOutError(_("Only a coordinator of this shelter can close a call-out."))
     callout = CallOut.objects.select_for_update().get(pk=callout.pk)
     if callout.closed_at is not None:
         raise CallOutError(_("The call-out has already ended."))
+    if shift.line.organisation.national:
+        return _close_own_part(callout, by, now)
     return _end(callout, CallOutEnd.CLOSED, now, by=by)
+
+
+def _close_own_part(callout: CallOut, by: Member, now: datetime) -> int:
+    """On a national line's shift, a shelter's coordinator closes her shelter's part of the (locked) shared
+    call-out: when no other shelter asks in it, the call-out ends; otherwise her shelter's asks move to a call-out
+    of their own, ended, and the shared one goes on for the others (asking for the places her volunteers did not
+    take). Those of hers who have not answered are told; nobody of another shelter is."""
+    asks = CallOutAsk.objects.filter(callout=callout)
+    own = asks.filter(member__organisation=by.organisation_id)
+    if not own.exists():
+        raise CallOutError(_("Your shelter has asked nobody in this call-out."))
+    if not asks.exclude(member__organisation=by.organisation_id).exists():
+        return _end(callout, CallOutEnd.CLOSED, now, by=by)
+    taken = own.filter(answer=AskAnswer.TAKEN).count()
+    part = CallOut.objects.create(
+        shift=callout.shift,
+        places=max(taken, 1),
+        created_by=by,
+        created_at=min(own.values_list("created_at", flat=True)),
+        closed_at=now,
+        ended=CallOutEnd.CLOSED,
+        closed_by=by,
+    )
+    own.update(callout=part)
+    if taken:
+        callout.places = max(callout.places - taken, 1)
+        callout.save(update_fields=["places"])
+    return _end(part, CallOutEnd.CLOSED, now, by=by)
 
 
 @transaction.atomic
@@ -468,3 +546,52 @@ def open_callouts(organisation: Organisation, now: datetime, *, limit: int) -> t
         .order_by("shift__starts_at", "pk")[:limit]
     )
     return count, first
+
+
+# -- a national line's shifts, as one shelter's coordinator sees their call-outs (issue 20) ---------------------
+
+
+@dataclass(frozen=True)
+class ShelterCallOut:
+    """Her shelter's asks on one national shift, as counts (another shelter's asks are never counted here): how
+    many of hers were asked, opened their link, answered, took the place; `open_pk`, the open call-out in which
+    some of hers still have not answered (she may close her part)."""
+
+    asked: int = 0
+    opened: int = 0
+    answered: int = 0
+    taken: int = 0
+    waiting: int = 0
+    open_pk: int | None = None
+
+
+def national_callout_counts(shifts: Sequence[Shift], organisation_id: int) -> dict[int, ShelterCallOut]:
+    """For each of `shifts` her shelter has asked for, its asks counted (one query, whatever the number of shifts,
+    call-outs and asks)."""
+    rows = (
+        CallOutAsk.objects.filter(
+            callout__shift__in=[shift.pk for shift in shifts], member__organisation=organisation_id
+        )
+        .order_by()
+        .values("callout__shift_id", "callout_id", "callout__closed_at")
+        .annotate(
+            asked=Count("pk"),
+            opened=Count("pk", filter=Q(opened_at__isnull=False)),
+            answered=Count("pk", filter=~Q(answer="")),
+            taken=Count("pk", filter=Q(answer=AskAnswer.TAKEN)),
+        )
+    )
+    found: dict[int, ShelterCallOut] = {}
+    for row in rows:
+        shift_id = row["callout__shift_id"]
+        before = found.get(shift_id, ShelterCallOut())
+        waiting = row["asked"] - row["answered"] if row["callout__closed_at"] is None else 0
+        found[shift_id] = ShelterCallOut(
+            asked=before.asked + row["asked"],
+            opened=before.opened + row["opened"],
+            answered=before.answered + row["answered"],
+            taken=before.taken + row["taken"],
+            waiting=before.waiting + waiting,
+            open_pk=row["callout_id"] if waiting else before.open_pk,
+        )
+    return found

@@ -626,3 +626,26 @@ def rota_gap_suggestions(
     query for the shifts, then `gap_suggestions`'s."""
     shifts = Shift.objects.for_organisation(organisation).filter(pk__in=list(gaps)).select_related("line__organisation")
     return gap_suggestions(list(shifts), now, per_gap=per_gap)
+
+
+# -- national-callouts (issue 20): whom a shelter's coordinator may ask for a national shift ----------------------
+
+
+def national_candidates(shift: Shift, organisation: Organisation, now: datetime, *, weighed: int) -> list[Member]:
+    """The volunteers of `organisation` let in on the national line of `shift` whom the sign-up rules allow to
+    take it now: at most `weighed` weighed, those with the fewest shifts in the shift's month first. Only her own
+    shelter's members are ever read (a national line's own organisation has none). One query and the rules'
+    loaders, whatever the number of volunteers."""
+    _first, month_start, month_end = _month(shift)
+    pool = list(
+        _with_month_count(
+            Member.objects.for_organisation(organisation)
+            .current()
+            .filter(status=MemberStatus.ACTIVE, national_lines__line=shift.line_id),
+            month_start,
+            month_end,
+        ).order_by("shifts_in_month", "first_name", "last_name", "pk")[:weighed]
+    )
+    facts = SignupFacts.for_members(shift, pool, now=now)
+    refused = {member.pk: rules.signup_refusals(facts[member.pk]) for member in pool}
+    return [member for member in pool if not refused[member.pk] or rules.full_only(refused[member.pk])]

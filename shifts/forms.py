@@ -26,7 +26,34 @@ WEEKDAYS = [
 ]
 
 
-class LineForm(forms.ModelForm):
+class LineChecks:
+    """What a line form checks beyond the model: a name not used by another line of the same rota (any case), and
+    1 ≤ minimum ≤ maximum. A form says which lines share names (`lines_named_alike`)."""
+
+    cleaned_data: dict
+    instance: Line
+
+    def lines_named_alike(self):
+        raise NotImplementedError
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = self.lines_named_alike().filter(name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("There is already a line with this name."))
+        return name
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_volunteers"), data.get("max_volunteers")
+        if low is not None and high is not None and not 1 <= low <= high:
+            raise forms.ValidationError(_("The minimum must be at least 1 and not above the maximum."))
+        return data
+
+
+class LineForm(LineChecks, forms.ModelForm):
     class Meta:
         model = Line
         fields = [
@@ -51,21 +78,8 @@ class LineForm(forms.ModelForm):
         self.instance.organisation = organisation
         self.fields["required_courses"].queryset = Course.objects.for_organisation(organisation).trainings()
 
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        clash = Line.objects.for_organisation(self.organisation).filter(name__iexact=name)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(_("There is already a line with this name."))
-        return name
-
-    def clean(self):
-        data = super().clean()
-        low, high = data.get("min_volunteers"), data.get("max_volunteers")
-        if low is not None and high is not None and not 1 <= low <= high:
-            raise forms.ValidationError(_("The minimum must be at least 1 and not above the maximum."))
-        return data
+    def lines_named_alike(self):
+        return Line.objects.for_organisation(self.organisation)
 
 
 class PatternForm(forms.ModelForm):

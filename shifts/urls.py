@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import availability, callouts, experience, feeds, lines, portal, rota, shift, stats
+from .views import availability, callouts, experience, feeds, lines, national, portal, rota, shift, stats
 
 app_name = "shifts"
 urlpatterns: list = [
@@ -74,4 +74,15 @@ urlpatterns += [path("rota/members/<int:pk>/experience/", experience.member_expe
 urlpatterns += [
     path("rota/shifts/<int:pk>/callout/", callouts.callout_send_view, name="callout_send"),
     path("rota/callouts/<int:pk>/close/", callouts.callout_close_view, name="callout_close"),
+]
+
+# A shelter coordinator's pages of the national rota (views/national.py, issue 20).
+
+urlpatterns += [
+    path("rota/national/", national.national_list, name="national_list"),
+    path("rota/national/<int:pk>/", national.national_line, name="national_line"),
+    path("rota/national/<int:pk>/accept/", national.national_accept, name="national_accept"),
+    path("rota/national/<int:pk>/leave/", national.national_leave, name="national_leave"),
+    path("rota/national/<int:pk>/volunteers/", national.national_volunteers, name="national_volunteers"),
+    path("rota/national/<int:pk>/trainings/", national.national_courses, name="national_courses"),
 ]

@@ -25,6 +25,7 @@ MINE = [
 ]
 COORDINATION = [
     "Schema",
+    "Nationella linjer",
     "Medlemmar",
     "Vägen in",
     "Utbildningar",

@@ -4,6 +4,7 @@ from her link, `/answer/<token>/`, outside any shelter and without a login (the 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -28,13 +29,40 @@ from ..callouts import (
     callout_close,
     callout_send,
 )
-from ..models import AskAnswer, Assignment, AssignmentStatus, CallOut, Shift
+from ..models import AskAnswer, Assignment, AssignmentStatus, CallOut, CallOutAsk, NationalParticipation, Shift
 
 
-def _back_to_shift(request, shift_id: int) -> HttpResponse:
-    response = redirect("shifts:rota_shift", organisation=request.organisation.slug, pk=shift_id)
+def _back_to_shift(request, shift: Shift) -> HttpResponse:
+    if shift.line.organisation.national:  # her page of the national line (views/national.py)
+        response = redirect("shifts:national_line", organisation=request.organisation.slug, pk=shift.line_id)
+        response["Location"] += f"#shift-{shift.pk}"
+        return response
+    response = redirect("shifts:rota_shift", organisation=request.organisation.slug, pk=shift.pk)
     response["Location"] += "?assign=1#callout"  # with whom to ask more (shifts/views/shift.py)
     return response
+
+
+def _taking_part(request, line_field: str) -> Q:
+    """A national line her shelter takes part in (issue 20): her coordinators call out their own volunteers."""
+    accepted = NationalParticipation.objects.filter(
+        line=OuterRef(line_field), organisation=request.organisation, accepted_at__isnull=False
+    )
+    return Q(Exists(accepted))
+
+
+def _shift_of(request, pk: int) -> Shift:
+    """Her shelter's shift, or a shift of a national line her shelter takes part in; else 404."""
+    shifts = Shift.objects.filter(Q(line__organisation=request.organisation) | _taking_part(request, "line"))
+    return get_object_or_404(shifts.select_related("line__organisation"), pk=pk)
+
+
+def _callout_of(request, pk: int) -> CallOut:
+    """A call-out of her shelter's shift, or one on a national line's shift in which her shelter asks; else 404."""
+    own_asks = CallOutAsk.objects.filter(callout=OuterRef("pk"), member__organisation=request.organisation)
+    callouts = CallOut.objects.filter(
+        Q(shift__line__organisation=request.organisation) | (_taking_part(request, "shift__line") & Q(Exists(own_asks)))
+    )
+    return get_object_or_404(callouts.select_related("shift__line__organisation"), pk=pk)
 
 
 @require_POST
@@ -42,24 +70,27 @@ def _back_to_shift(request, shift_id: int) -> HttpResponse:
 @in_organisation_time
 def callout_send_view(request, pk: int) -> HttpResponse:
     """Send a call-out (or ask more in the open one): the volunteers ticked, or everyone who may take it."""
-    shift = get_object_or_404(Shift.objects.for_organisation(request.organisation).select_related("line"), pk=pk)
+    shift = _shift_of(request, pk)
     everyone = request.POST.get("everyone") == "1"
     chosen = (parse_int(value, None, lo=1, hi=2**62) for value in request.POST.getlist("member")[: MAX_ASKED + 1])
     ids = {member_id for member_id in chosen if member_id is not None}
     places = parse_int(request.POST.get("places"), None, lo=1, hi=shift.max_volunteers)
     if not everyone and not ids:
         messages.error(request, _("Choose whom to ask, or ask everyone who may take the shift."))
-        return _back_to_shift(request, shift.pk)
+        return _back_to_shift(request, shift)
     members = None if everyone else list(Member.objects.for_organisation(request.organisation).filter(pk__in=ids))
     if members is not None and len(members) != len(ids):
         messages.error(request, _("Only current members of this shelter can be asked."))
-        return _back_to_shift(request, shift.pk)
+        return _back_to_shift(request, shift)
     try:
         callout = callout_send(shift=shift, by=request.member, members=members, places=places)
     except CallOutError as refused:
         messages.error(request, refused.message)
     else:
-        asked = callout.asks.count()
+        asks = callout.asks.all()
+        if shift.line.organisation.national:  # her own shelter's asks: the others are not hers to count
+            asks = asks.filter(member__organisation=request.organisation)
+        asked = asks.count()
         messages.success(
             request,
             ngettext(
@@ -69,16 +100,14 @@ def callout_send_view(request, pk: int) -> HttpResponse:
             )
             % {"count": asked},
         )
-    return _back_to_shift(request, shift.pk)
+    return _back_to_shift(request, shift)
 
 
 @require_POST
 @coordinator_required
 def callout_close_view(request, pk: int) -> HttpResponse:
     """End a call-out early; those who have not answered are told they need not."""
-    callout = get_object_or_404(
-        CallOut.objects.for_organisation(request.organisation).select_related("shift__line__organisation"), pk=pk
-    )
+    callout = _callout_of(request, pk)
     try:
         told = callout_close(callout=callout, by=request.member)
     except CallOutError as refused:
@@ -93,7 +122,7 @@ def callout_close_view(request, pk: int) -> HttpResponse:
             )
             % {"count": told},
         )
-    return _back_to_shift(request, callout.shift_id)
+    return _back_to_shift(request, callout.shift)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
