@@ -17,8 +17,14 @@ postgres://postgres@127.0.0.1:5432/jourplan_fed; the database is dropped and see
 4. The rush: a new month opens in one shelter and all its 60 volunteers try to take its first shifts at the
    same moment. Afterwards the database is checked: no shift above its maximum, no error response, and every
    "Done" answer is exactly one assignment (and every assignment was answered "Done").
-Prints a table (page, median and p95 ms, req/s, queries) and exits non-zero only when it could not run or the
-rush check failed.
+5. The national rush (issue 20): the summer chat ("Nationell chatt, sommar", seeded with 40 shelters taking part)
+   opens, and up to FEDERATION_NATIONAL_TAKERS volunteers let in from those shelters take its first
+   FEDERATION_NATIONAL_SHIFTS shifts at the same moment, each through her own shelter's URL
+   (POST /<her shelter>/shifts/<national shift>/take/). Outcomes are counted (taken, refused as full, other
+   refusals, 404, errors); a 404 fails the run (every taker was let in), as does a national shift holding more
+   confirmed places than its maximum, or a "Done" that is not exactly one assignment.
+Prints a table (page, median and p95 ms, req/s, queries) and exits non-zero only when it could not run or a
+rush check failed (errors, a national shift overbooked, a "Done" without its assignment or the other way round).
 """
 
 from __future__ import annotations
@@ -196,7 +202,9 @@ def measure_budgets(budgets: Budgets, size: str, slug: str) -> None:
         budgets.measure(size, what, get(client, name, query))
 
     # Taking a shift (the htmx POST): each run takes another shift she may take.
-    free = [card.shift for card in open_page(taker, timezone.now()).cards if not card.full]
+    # The page's cards are grouped by day (OpenPage.cards is their count since issue 16).
+    page = open_page(taker, timezone.now())
+    free = [card.shift for day in page.days for card in day.cards if not card.full]
     chosen, ends = [], []
     for shift in free:
         if all(shift.starts_at >= end or shift.ends_at <= start for start, end in ends):
@@ -540,6 +548,194 @@ def rush(port: int) -> dict:
     }
 
 
+NATIONAL_SHIFTS = int(os.environ.get("FEDERATION_NATIONAL_SHIFTS", "6"))
+NATIONAL_TAKERS = int(os.environ.get("FEDERATION_NATIONAL_TAKERS", "160"))
+# The outcomes of a take on a national shift, in the order they are reported.
+NATIONAL_OUTCOMES = ("taken", "refused: full", "refused: other", "not open to her (404)", "error")
+
+
+def take_outcome(status: int, body: bytes, queue_path: str) -> str:
+    """What a take answered (the htmx card): "Done"; refused because the shift is full (the card offers the waiting
+    list); refused for another reason; 404 (the shift is not among hers, although she was let in: a failure);
+    anything else is an error."""
+    if status == 404:
+        return "not open to her (404)"
+    if status != 200:
+        return "error"
+    if DONE in body:
+        return "taken"
+    if queue_path.encode() in body or "Passet är fullt".encode() in body or b"The shift is full" in body:
+        return "refused: full"
+    return "refused: other"
+
+
+def national_rush(port: int) -> dict:
+    """The summer chat opens: volunteers of many shelters let in on the national line all try to take its first
+    shifts at the same moment, each through her own shelter's URL (POST /<her shelter>/shifts/<national shift>/
+    take/). Afterwards no national shift may hold more confirmed places than its maximum."""
+    from django.db.models import Count, F, Q
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from shifts.models import Assignment, AssignmentStatus, Line, NationalVolunteer, Shift
+    from shifts.national import national_organisation
+
+    line = Line.objects.national().get(name=fed.NATIONAL_LINE)
+    now = timezone.now()
+    targets = list(
+        Shift.objects.filter(line=line, cancelled_at=None, starts_at__gt=now + timedelta(hours=1)).order_by(
+            "starts_at", "pk"
+        )[:NATIONAL_SHIFTS]
+    )
+    if not targets:
+        return {"skipped": "no coming national shift"}
+    # The summer "opens": the national line's sign-up window reaches its first shifts.
+    national = national_organisation()
+    national.signup_window_days = (
+        targets[-1].starts_at.astimezone(national.zone).date() - timezone.localdate()
+    ).days + 1
+    national.save(update_fields=["signup_window_days"])
+    let_in = list(
+        NationalVolunteer.objects.filter(
+            line=line,
+            line__participations__organisation=F("member__organisation"),
+            line__participations__accepted_at__isnull=False,
+        )
+        .select_related("member__user", "member__organisation")
+        .order_by("member__organisation__slug", "member_id")
+    )
+    # Spread over the shelters: the first let-in volunteer of each shelter, then the second, …
+    by_shelter: dict[int, list] = defaultdict(list)
+    for row in let_in:
+        by_shelter[row.member.organisation_id].append(row.member)
+    takers = []
+    for rank in range(max((len(v) for v in by_shelter.values()), default=0)):
+        takers += [members[rank] for members in by_shelter.values() if rank < len(members)]
+    takers = takers[:NATIONAL_TAKERS]
+    if not takers:
+        return {"skipped": "no volunteer let in on the national line"}
+    browsers = {m.pk: Browser(port, session_cookie(m.user)) for m in takers}
+    paths = {
+        (m.pk, shift.pk): (
+            reverse("shifts:portal_take", kwargs={"organisation": m.organisation.slug, "pk": shift.pk}),
+            reverse("shifts:portal_queue", kwargs={"organisation": m.organisation.slug, "pk": shift.pk}),
+        )
+        for m in takers
+        for shift in targets
+    }
+    barrier = threading.Barrier(len(takers))
+    answers: list[tuple[int, int, str, float]] = []  # member, shift, outcome, ms
+    failures: list[str] = []
+    lock = threading.Lock()
+    started_at = timezone.now()
+
+    def volunteer(member) -> None:
+        order = list(targets)
+        random.Random(member.pk).shuffle(order)
+        barrier.wait()
+        for shift in order:
+            take, queue = paths[member.pk, shift.pk]
+            try:
+                status, body, ms = browsers[member.pk].request("POST", take, htmx=True)
+            except Exception as error:  # noqa: BLE001 - counted as an error, the others go on
+                with lock:
+                    failures.append(f"{type(error).__name__}: {error}")
+                    answers.append((member.pk, shift.pk, "error", 0.0))
+                continue
+            outcome = take_outcome(status, body, queue)
+            with lock:
+                answers.append((member.pk, shift.pk, outcome, ms))
+                if outcome == "error":
+                    failures.append(f"HTTP {status} for {take}")
+
+    threads = [threading.Thread(target=volunteer, args=(m,)) for m in takers]
+    wall = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - wall
+
+    stored = set(
+        Assignment.objects.filter(
+            shift__in=targets, status=AssignmentStatus.CONFIRMED, created_at__gte=started_at
+        ).values_list("member_id", "shift_id")
+    )
+    done = {(member, shift) for member, shift, outcome, _ms in answers if outcome == "taken"}
+    # Every national shift, not only the targets: none above its maximum.
+    over = list(
+        Shift.objects.filter(line__organisation__national=True)
+        .annotate(confirmed=Count("assignments", filter=Q(assignments__status=AssignmentStatus.CONFIRMED)))
+        .filter(confirmed__gt=F("max_volunteers"))
+        .values_list("pk", "confirmed", "max_volunteers")
+    )
+    outcomes: dict[str, list[float]] = {name: [] for name in NATIONAL_OUTCOMES}
+    for _member, _shift, outcome, ms in answers:
+        outcomes[outcome].append(ms)
+    return {
+        "line": line.name,
+        "volunteers": len(takers),
+        "shelters": len({m.organisation_id for m in takers}),
+        "shifts": len(targets),
+        "places": sum(s.max_volunteers for s in targets),
+        "requests": len(answers),
+        "outcomes": outcomes,
+        "failures": failures,
+        "errors": len(outcomes["error"]),
+        "done": len(done),
+        "stored": len(stored),
+        "lost": sorted(done - stored),
+        "phantom": sorted(stored - done),
+        "over": over,
+        "timings": [ms for *_, outcome, ms in answers if outcome != "error"],
+        "wall": wall,
+    }
+
+
+def report_national(outcome: dict) -> bool:
+    """Print the national rush's figures (same columns as the load table) and record them; True when it held."""
+    if "skipped" in outcome:
+        print(f"\n== national rush SKIPPED: {outcome['skipped']}")
+        return True
+    print(
+        f"\n== national rush: {outcome['volunteers']} volunteers of {outcome['shelters']} shelters take the first "
+        f"{outcome['shifts']} shifts ({outcome['places']} places) of {outcome['line']!r}, each through her own "
+        f"shelter's URL"
+    )
+    print(f"{'outcome':<40}{'requests':>9}{'median ms':>10}{'p95 ms':>8}{'req/s':>7}")
+    wall = outcome["wall"] or 1.0
+    for name, timings in outcome["outcomes"].items():
+        median, p95 = summary(timings) if timings else (0.0, 0.0)
+        print(f"{'national take: ' + name:<40}{len(timings):>9}{median:>10.1f}{p95:>8.1f}{len(timings) / wall:>7.1f}")
+    median, p95 = summary(outcome["timings"]) if outcome["timings"] else (0.0, 0.0)
+    print(
+        f"{'all':<40}{outcome['requests']:>9}{median:>10.1f}{p95:>8.1f}{outcome['requests'] / wall:>7.1f}"
+        f"   errors: {outcome['errors']}"
+    )
+    print(
+        f"'Done' answers {outcome['done']}, new assignments {outcome['stored']}, lost {len(outcome['lost'])}, "
+        f"without a 'Done' {len(outcome['phantom'])}; national shifts over maximum: {len(outcome['over'])}"
+    )
+    for failure in sorted(set(outcome["failures"]))[:10]:
+        print(f"  error: {failure}")
+    counts = {name: len(timings) for name, timings in outcome["outcomes"].items()}
+    missing = counts["not open to her (404)"]
+    ok = not (outcome["errors"] or outcome["lost"] or outcome["phantom"] or outcome["over"] or missing)
+    if missing:
+        print(f"FAILED: {missing} takes of a national shift answered 404 to a volunteer who was let in")
+    record(
+        f"fed national rush: {outcome['volunteers']} volunteers, {outcome['shelters']} shelters",
+        median_ms=median,
+        p95_ms=p95,
+        rps=outcome["requests"] / wall,
+        queries=None,  # not measured in-process for a national shift
+        note=f"{counts['taken']} taken = {outcome['stored']} stored, {counts['refused: full']} full, "
+        f"{counts['refused: other']} other refusals, {counts['not open to her (404)']} 404, "
+        f"{outcome['errors']} errors, {len(outcome['over'])} over max: {'OK' if ok else 'FAILED'}",
+    )
+    return ok
+
+
 # -- main ---------------------------------------------------------------------------------------------------
 
 
@@ -559,7 +755,7 @@ def main() -> int:
 
     print(f"== seed ({os.cpu_count()} CPUs, shared with whatever else runs)")
     figures = fed.ensure_seeded(reset=True, shelters=SHELTERS, volunteers=VOLUNTEERS)
-    fed.seed(shelters=1, volunteers=6, slug_prefix="small-", out=lambda *_: None)
+    fed.seed(shelters=1, volunteers=6, slug_prefix="small-", national_shelters=0, out=lambda *_: None)
     record(
         "seed_federation (bulk, PostgreSQL)",
         note=f"{figures['shelters']} shelters, {figures['users']} users, {figures['shifts']} shifts, "
@@ -624,6 +820,7 @@ def main() -> int:
     try:
         tally, wall = mixed_load(port, SECONDS, THREADS)
         outcome = rush(port)
+        national = national_rush(port)
     finally:
         stop(server)
     total = sum(len(t) for t in tally.timings.values())
@@ -674,11 +871,12 @@ def main() -> int:
         note=f"{outcome['done']} taken = {outcome['stored']} stored, {outcome['errors']} errors, "
         f"{len(outcome['over'])} over max: {'OK' if rush_ok else 'FAILED'}",
     )
+    national_ok = report_national(national)
     log_errors = [line for line in log_path.read_text().splitlines() if " ERROR " in line or "Traceback" in line]
     print(f"gunicorn log ({log_path.relative_to(ROOT)}): {len(log_errors)} ERROR lines")
     if not same:
         print("NOTE: some page's query count differs between the small shelter and the federation shelter")
-    if not rush_ok or tally.errors or log_errors or budgets.failures:
+    if not rush_ok or not national_ok or tally.errors or log_errors or budgets.failures:
         print("FAILED: errors under load or in the rush (see above)")
         return 1
     return 0

@@ -1,6 +1,8 @@
 """Seed a whole federation on PostgreSQL: 160 shelters, each with 60 volunteers, 2 coordinators and an admin,
 3 lines with patterns, three months of shifts (last, this and next month) with assignments, courses, sessions,
 training records, the pledge, record checks, fee rates and payments — in bulk (one password hash for all).
+Plus the national summer chat ("Nationell chatt, sommar", issue 20): a line of the federation's organisation with
+two evening shifts every day from 1 June to 31 August, 40 shelters taking part and 5–10 volunteers of each let in.
 
 Run: python benchmarks/seed_federation.py [--reset] [--shelters N] [--volunteers N]
 It uses FEDERATION_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/jourplan_fed): a database of its
@@ -123,8 +125,18 @@ def month_bounds(today: date) -> tuple[date, date]:
     return first_last, first_after_next - timedelta(days=1)
 
 
-def seed(*, shelters: int = 160, volunteers: int = 60, slug_prefix: str = SLUG_PREFIX, out=print, clock=None) -> dict:
-    """Create the shelters (slugs `<prefix>001` …) in bulk; returns counts. Assumes none of them exist yet."""
+def seed(
+    *,
+    shelters: int = 160,
+    volunteers: int = 60,
+    slug_prefix: str = SLUG_PREFIX,
+    national_shelters: int | None = None,
+    out=print,
+    clock=None,
+) -> dict:
+    """Create the shelters (slugs `<prefix>001` …) in bulk; returns counts. Assumes none of them exist yet.
+    `national_shelters` of them (default a quarter: 40 of 160) take part in the national summer chat
+    (`seed_national`); 0 seeds no national line."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
@@ -411,6 +423,19 @@ def seed(*, shelters: int = 160, volunteers: int = 60, slug_prefix: str = SLUG_P
         WaitingListEntry.objects.bulk_create(waiting, batch_size=5000)
         SwapOffer.objects.bulk_create(offers, batch_size=5000)
         clock.lap("waiting lists, swap offers", len(waiting) + len(offers))
+
+        if national_shelters is None:
+            national_shelters = max(1, shelters // 4)
+        national = seed_national(
+            organisations=organisations,
+            by_org=by_org,
+            course_of=course_of,
+            volunteers=volunteers,
+            taking_part=national_shelters,
+            today=today,
+            now=now,
+        )
+        clock.lap("national line: shifts, shelters, let in", sum(national.values()))
     counts.update(
         shelters=len(organisations),
         users=len(users),
@@ -419,8 +444,115 @@ def seed(*, shelters: int = 160, volunteers: int = 60, slug_prefix: str = SLUG_P
         assignments=len(assignments),
         training_records=len(records),
         payments=len(payments),
+        **national,
     )
     return counts
+
+
+NATIONAL_LINE = "Nationell chatt, sommar"
+# The summer chat's evening shifts, every day (start hour, end hour), and its staffing.
+NATIONAL_SHIFTS = ((18, 21), (21, 23))
+NATIONAL_MIN, NATIONAL_MAX = 2, 4
+
+
+def summer_bounds(today: date) -> tuple[date, date]:
+    """1 June … 31 August of this summer, or of next summer once this one is over."""
+    year = today.year if today <= date(today.year, 8, 31) else today.year + 1
+    return date(year, 6, 1), date(year, 8, 31)
+
+
+def taking_part_indexes(shelters: int, taking_part: int) -> list[int]:
+    """Which shelters (0-based, in slug order) take part in the national line: every fourth from the second
+    (fed-002, fed-006, …: not fed-001, whose volunteers the load test's rush uses), then the rest in order."""
+    spread = list(range(1, shelters, 4))
+    rest = sorted(set(range(shelters)) - set(spread))
+    return sorted((spread + rest)[: max(0, min(taking_part, shelters))])
+
+
+def seed_national(
+    *, organisations, by_org, course_of, volunteers: int, taking_part: int, today: date, now: datetime
+) -> dict[str, int]:
+    """The federation's summer chat (issue 20): a line of the national organisation with two evening shifts every
+    day of the summer (Europe/Stockholm, stored in UTC), `taking_part` of the shelters taking part (accepted by a
+    coordinator, who asks for her shelter's basic training) and 5–10 qualified volunteers of each let in. In bulk
+    and deterministic; no places are taken. With `taking_part` 0 nothing is created."""
+    from shifts.generation import pattern_dates, shift_times
+    from shifts.models import Line, LineKind, NationalParticipation, NationalVolunteer, Shift, ShiftPattern
+    from shifts.national import national_organisation
+
+    if taking_part <= 0:
+        return {}
+    national = national_organisation()
+    first_day, last_day = summer_bounds(today)
+    line = Line.objects.filter(organisation=national, name=NATIONAL_LINE).first()
+    shifts: list = []
+    if line is None:  # the line and its shifts once; another seed run only adds its shelters
+        line = Line.objects.create(
+            organisation=national,
+            name=NATIONAL_LINE,
+            kind=LineKind.CHAT,
+            colour=7,
+            min_volunteers=NATIONAL_MIN,
+            max_volunteers=NATIONAL_MAX,
+            needs_pledge=True,
+        )
+        patterns = ShiftPattern.objects.bulk_create(
+            ShiftPattern(
+                line=line,
+                weekdays=[0, 1, 2, 3, 4, 5, 6],
+                start_time=datetime.min.time().replace(hour=start),
+                end_time=datetime.min.time().replace(hour=end),
+                anchor_date=first_day,
+                valid_from=first_day,
+                valid_until=last_day,
+            )
+            for start, end in NATIONAL_SHIFTS
+        )
+        for pattern in patterns:
+            for day in pattern_dates(pattern, first_day, last_day):
+                starts_at, ends_at = shift_times(pattern, day, national.zone)
+                shifts.append(
+                    Shift(
+                        line=line,
+                        pattern=pattern,
+                        starts_at=starts_at,
+                        ends_at=ends_at,
+                        min_volunteers=NATIONAL_MIN,
+                        max_volunteers=NATIONAL_MAX,
+                    )
+                )
+        shifts = Shift.objects.bulk_create(sorted(shifts, key=lambda s: s.starts_at), batch_size=5000)
+    chosen = [organisations[n] for n in taking_part_indexes(len(organisations), taking_part)]
+    participations, let_in, courses = [], [], []
+    for n, org in enumerate(chosen):
+        coordinator = by_org[org.pk][volunteers]
+        participations.append(
+            NationalParticipation(
+                line=line,
+                organisation=org,
+                invited_at=now - timedelta(days=30),
+                accepted_at=now,
+                accepted_by=coordinator,
+            )
+        )
+        courses.append(
+            Line.required_courses.through(line_id=line.pk, course_id=course_of[(org.pk, "Grundutbildning")].pk)
+        )
+        pool = [m for i, m in enumerate(by_org[org.pk][:volunteers]) if _qualified(i, volunteers)]
+        wanted = 5 + n % 6  # 5–10 a shelter
+        step = max(1, len(pool) // wanted)
+        let_in += [
+            NationalVolunteer(line=line, member=member, added_by=coordinator, added_at=now)
+            for member in pool[::step][:wanted]
+        ]
+    NationalParticipation.objects.bulk_create(participations, batch_size=5000)
+    Line.required_courses.through.objects.bulk_create(courses, batch_size=5000)
+    NationalVolunteer.objects.bulk_create(let_in, batch_size=5000)
+    return {
+        "national_shifts": len(shifts),
+        "national_shelters": len(participations),
+        "national_volunteers": len(let_in),
+    }
 
 
 def _qualified(index: int, volunteers: int) -> bool:
@@ -492,7 +624,9 @@ def main(argv=None) -> int:
         record(
             "seed_federation",
             note=f"{figures['shelters']} shelters, {figures['shifts']} shifts, "
-            f"{figures['assignments']} assignments: {figures['seconds']:.1f} s",
+            f"{figures['assignments']} assignments, national line: {figures.get('national_shelters', 0)} shelters, "
+            f"{figures.get('national_volunteers', 0)} volunteers, {figures.get('national_shifts', 0)} shifts: "
+            f"{figures['seconds']:.1f} s",
         )
     return 0
 
