@@ -11,13 +11,18 @@ import pytest
 import time_machine
 from django.test import Client
 
-from members.models import Role
+from members.models import Member, Role
+from notices.kinds import kind_for, plan_due
+from notices.models import Notice
+from shifts.callouts import callout_send
+from shifts.models import NationalVolunteer
 from shifts.national import (
     national_invite,
     national_line_create,
     national_volunteers_set,
     participation_accept,
 )
+from shifts.services import shift_sign_up
 from tests.access import OK
 from tests.conftest import log_in
 from tests.factories import NOW, AssignmentFactory, MemberFactory, OrganisationFactory, ShiftFactory, UserFactory
@@ -112,3 +117,38 @@ def test_the_operator_sees_counts_never_names(world):
     leaks, pages = _leaks(client, world, names, everyone)
     assert not leaks, leaks
     assert pages >= 1
+
+
+def test_no_notice_names_a_volunteer_of_another_shelter(world):
+    """Every notice planned around the national shift (reminders to all on it, shelter A's call-out to her own
+    volunteer, B's volunteer taking the last place, and whatever else the planners find due), rendered for its
+    recipient: no name from another shelter."""
+    shift = world.national_shift
+    shift.max_volunteers = 5  # four on it: one place left
+    shift.save(update_fields=["max_volunteers"])
+    line = world.national_line
+    asked = MemberFactory(organisation=world.organisation, first_name="Ylva", last_name="Ytterberg")
+    taker = MemberFactory(organisation=world.other_organisation, first_name="Gunvor", last_name="Grip")
+    NationalVolunteer.objects.create(line=line, member=asked, added_by=world.coordinator)
+    NationalVolunteer.objects.create(line=line, member=taker, added_by=world.other_shelter)
+    with time_machine.travel(shift.starts_at - timedelta(hours=30), tick=False):
+        callout_send(shift=shift, by=world.coordinator, members=[asked])
+        shift_sign_up(shift=shift, member=taker)  # the last place: the call-out is filled
+    for hours in (24, 2):
+        moment = shift.starts_at - timedelta(hours=hours)
+        with time_machine.travel(moment, tick=False):
+            plan_due(moment)
+    notices = list(Notice.objects.select_related("recipient"))
+    kinds = {notice.kind for notice in notices}
+    assert {"shift_reminder", "callout_ask"} <= kinds, kinds
+    names: dict[int, set[str]] = {}
+    for member in [*Member.objects.filter(assignments__shift=shift), asked]:
+        names.setdefault(member.organisation_id, set()).update({member.first_name, member.last_name})
+    leaks = []
+    for notice in notices:
+        message = kind_for(notice.kind).render(notice)
+        text = " ".join((message.subject, message.text, message.html, message.sms))
+        for shelter, theirs in names.items():
+            if shelter != notice.recipient.organisation_id:
+                leaks += [f"{notice.kind} to {notice.recipient}: {name}" for name in sorted(theirs) if name in text]
+    assert not leaks, leaks
