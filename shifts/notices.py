@@ -200,8 +200,9 @@ class ShiftAtRisk(NoticeKind):
     topic = Topic.CALLOUTS  # to coordinators: a shift may go unstaffed
 
     def plan(self, now: datetime) -> int:
-        """One notice per shift at risk starting within MAX_OFFSET and coordinator of its shelter (not one who is
-        away on it herself). Three queries when there is any."""
+        """One notice per shift at risk starting within MAX_OFFSET and coordinator of the shelter of a volunteer
+        away on it (not one who is away on it herself): the shift's shelter, or on a national line's shift, the
+        away volunteer's own. Four queries when there is any."""
         places = Assignment.objects.filter(
             shift__cancelled_at=None, shift__starts_at__gt=now, shift__starts_at__lte=now + MAX_OFFSET
         )
@@ -212,7 +213,11 @@ class ShiftAtRisk(NoticeKind):
         for place in held:
             away.setdefault(place.shift_id, set()).add(place.member_id)
         shifts = list(Shift.objects.filter(pk__in=list(away)).select_related("line"))
-        coordinators = _coordinators({shift.line.organisation_id for shift in shifts})
+        shelter_of = dict(
+            Member.objects.filter(pk__in={place.member_id for place in held}).values_list("pk", "organisation_id")
+        )
+        told = {shift.pk: sorted({shelter_of[member_id] for member_id in away[shift.pk]}) for shift in shifts}
+        coordinators = _coordinators({shelter for shelters in told.values() for shelter in shelters})
         rows = [
             {
                 "recipient": coordinator,
@@ -222,7 +227,8 @@ class ShiftAtRisk(NoticeKind):
                 "due_at": now,
             }
             for shift in shifts
-            for coordinator in coordinators.get(shift.line.organisation_id, [])
+            for shelter in told[shift.pk]
+            for coordinator in coordinators.get(shelter, [])
             if coordinator.pk not in away[shift.pk]
         ]
         return notice_plan_many(rows)

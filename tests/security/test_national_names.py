@@ -97,14 +97,23 @@ def test_no_page_of_her_shelter_names_another_shelters_volunteer(world, role):
 
 
 @time_machine.travel(NOW - timedelta(days=1), tick=False)
-def test_another_shelters_coordinator_never_sees_our_volunteers(world):
-    client = log_in(Client(), world.other_shelter)
+@pytest.mark.parametrize("who", ["coordinator", "volunteer on the shift"])
+def test_another_shelters_coordinator_and_volunteer_never_see_our_volunteers(world, who):
+    member = (
+        world.other_shelter
+        if who == "coordinator"
+        else world.national_line.national_volunteers.get(member__organisation=world.other_organisation).member
+    )
+    client = log_in(Client(), member)
     names = sorted(name for name, rule in ACCESS.items() if rule.method == "get")
     # Every URL at her own shelter's address (with our world's ids an object page is a 404 for her; the lists,
-    # the rota and her shelter's national pages answer).
+    # the rota, her own pages and her shelter's national pages answer).
     theirs = SimpleNamespace(**{**vars(world), "organisation": world.other_organisation})
     leaks, pages = _leaks(client, theirs, names, list(OURS))
     assert pages > 10 and not leaks, leaks
+    if who != "coordinator":
+        _name, mine = next(_bodies(client, theirs, ["shifts:portal_mine"]))
+        assert mine.decode().count("en ideell från en annan jour") == 3  # Ingrid, our volunteer, Cornelia
 
 
 @time_machine.travel(NOW - timedelta(days=1), tick=False)

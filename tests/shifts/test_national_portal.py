@@ -260,3 +260,45 @@ def test_her_shelters_report_counts_its_own_volunteers_hours_on_the_national_lin
     rows = {row.label: row.total for row in report_for(world["a"], march, after).shift_hours}
     assert rows == {"Nationell chatt": 3}
     assert "Nationell chatt" not in {row.label for row in report_for(world["c"], march, after).shift_hours}
+
+
+def test_the_waiting_list_of_a_national_shift_crosses_shelters_without_names(world):
+    """Bea (shelter B) queues for a full national shift; when Anna (shelter A) releases her place, Bea gets it
+    and is told, and her notice names nobody."""
+    from notices.kinds import kind_for
+    from notices.models import Notice
+    from shifts.services import assignment_release, waiting_list_join
+
+    shift = world["shift"]
+    shift.max_volunteers = 1
+    shift.starts_at += timedelta(days=3)  # beyond the release deadline
+    shift.ends_at += timedelta(days=3)
+    shift.save(update_fields=["max_volunteers", "starts_at", "ends_at"])
+    place = shift_sign_up(shift=shift, member=world["anna"])
+    with pytest.raises(SignupRefused) as refused:
+        shift_sign_up(shift=shift, member=world["bea"])
+    assert refused.value.full
+    waiting_list_join(shift=shift, member=world["bea"])
+    assignment_release(assignment=place, by=world["anna"])
+    assert Assignment.objects.active().get(shift=shift).member == world["bea"]
+    notice = Notice.objects.get(kind="waiting_list_promoted", recipient=world["bea"])
+    message = kind_for(notice.kind).render(notice)
+    text = " ".join((message.subject, message.text, message.sms))
+    assert "du har fått ett pass" in text and "Anna" not in text and "Andersson" not in text
+
+
+def test_her_own_shelters_coordinators_hear_when_she_is_away_on_a_national_shift(world):
+    """Anna (shelter A) holds a national place and then marks herself away that day: shelter A's coordinator is
+    told the shift is at risk; shelter B's is not (it is not her volunteer)."""
+    from notices.kinds import kind_for
+    from notices.models import Notice
+    from tests.factories import AbsenceFactory
+
+    shift = world["shift"]
+    AssignmentFactory(shift=shift, member=world["anna"], created_at=NOW - timedelta(days=1))
+    AbsenceFactory(member=world["anna"], starts_on=EVENING.date(), ends_on=EVENING.date(), created_at=NOW)
+    coordinator_b = MemberFactory(organisation=world["b"], role="coordinator")
+    kind_for("shift_at_risk").plan(NOW)
+    told = set(Notice.objects.filter(kind="shift_at_risk").values_list("recipient", flat=True))
+    assert world["coordinator_a"].pk in told
+    assert coordinator_b.pk not in told and not told & set(world["b"].members.values_list("pk", flat=True))
