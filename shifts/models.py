@@ -477,7 +477,8 @@ class RotaChangeKind(models.TextChoices):
 
 class RotaChangeQuerySet(models.QuerySet):
     def for_organisation(self, organisation: Organisation) -> RotaChangeQuerySet:
-        return self.filter(shift__line__organisation=organisation)
+        """Changes to the shelter's volunteers' places: its own shifts, and national ones its coordinator made."""
+        return self.filter(member__organisation=organisation)
 
     def unpublished(self) -> RotaChangeQuerySet:
         return self.filter(published_at=None)

@@ -45,6 +45,18 @@ def _same_shelter_coordinator(member: Member, shift: Shift) -> bool:
     return member.organisation_id == shift.line.organisation_id and member.is_coordinator and member.erased_at is None
 
 
+def _her_coordinator(member: Member, shift: Shift, assignment: Assignment) -> bool:
+    """The coordinator who may take her off the shift: of the shift's shelter, or on a national line's shift, of
+    the volunteer's own shelter (issue 20: nobody acts on another shelter's volunteer)."""
+    if shift.line.organisation.national:
+        return (
+            member.is_coordinator
+            and member.erased_at is None
+            and member.organisation_id == assignment.member.organisation_id
+        )
+    return _same_shelter_coordinator(member, shift)
+
+
 @transaction.atomic
 def shift_sign_up(
     *,
@@ -135,7 +147,7 @@ def assignment_release(
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if not assignment.is_active:
         raise RotaError(_("You are no longer on this shift."))
-    coordinator = _same_shelter_coordinator(by, shift)
+    coordinator = _her_coordinator(by, shift, assignment)
     if not coordinator:
         if by.pk != assignment.member_id:
             raise RotaError(_("Only a coordinator can remove someone else from a shift."))

@@ -85,4 +85,5 @@ urlpatterns += [
     path("rota/national/<int:pk>/leave/", national.national_leave, name="national_leave"),
     path("rota/national/<int:pk>/volunteers/", national.national_volunteers, name="national_volunteers"),
     path("rota/national/<int:pk>/trainings/", national.national_courses, name="national_courses"),
+    path("rota/national/places/<int:pk>/remove/", national.national_remove, name="national_remove"),
 ]

@@ -33,6 +33,7 @@ from ..national import (
     participation_accept,
     participation_leave,
 )
+from ..services import RotaError, coordinator_remove
 
 # The line page shows the shifts of this many weeks ahead, at most SHIFTS_SHOWN of them (whatever the line's size).
 WEEKS_AHEAD = 8
@@ -264,6 +265,36 @@ def national_volunteers(request, pk: int):
             _("Saved: %(added)d let in, %(removed)d taken off.") % {"added": added, "removed": removed},
         )
     return _to_line(request, pk)
+
+
+@require_POST
+@coordinator_required
+def national_remove(request, pk: int):
+    """Take one of her own volunteers off a national line's shift (she is told when the rota is published, as on
+    her shelter's own shifts); anyone else's place, or a shift not on a national line, is a 404."""
+    if not 1 <= pk <= MAX_PK:
+        raise Http404
+    assignment = (
+        Assignment.objects.active()
+        .filter(pk=pk, member__organisation=request.organisation, shift__line__organisation__national=True)
+        .select_related("member", "shift__line__organisation")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    line_pk = assignment.shift.line_id
+    _participation(request, line_pk, accepted=None)  # her shelter was invited to the line (else 404)
+    try:
+        coordinator_remove(assignment=assignment, by=request.member)
+    except RotaError as refused:
+        _refused(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is taken off the shift. She is told when you publish the rota.")
+            % {"name": assignment.member.first_name},
+        )
+    return _to_line(request, line_pk)
 
 
 @require_POST

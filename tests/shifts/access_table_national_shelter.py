@@ -6,7 +6,7 @@ from django.utils import timezone
 from shifts.models import NationalParticipation
 from shifts.national import national_organisation
 from tests.access import Rule, coordinator_page
-from tests.factories import LineFactory
+from tests.factories import AssignmentFactory, LineFactory, ShiftFactory
 
 FOUND = 302
 
@@ -26,6 +26,8 @@ def populate(world) -> None:
     NationalParticipation.objects.create(
         line=world.national_leave_line, organisation=world.organisation, accepted_at=timezone.now()
     )
+    # Her volunteer's place on a shift of the line, which a coordinator may take her off.
+    world.national_place = AssignmentFactory(shift=ShiftFactory(line=world.national_line), member=world.volunteer)
 
 
 def _post(kwargs) -> Rule:
@@ -38,5 +40,6 @@ ACCESS = {
     "shifts:national_accept": _post(lambda w: {"pk": w.national_invited_line.pk}),
     "shifts:national_leave": _post(lambda w: {"pk": w.national_leave_line.pk}),
     "shifts:national_volunteers": _post(lambda w: {"pk": w.national_line.pk}),
+    "shifts:national_remove": _post(lambda w: {"pk": w.national_place.pk}),
     "shifts:national_courses": _post(lambda w: {"pk": w.national_line.pk}),
 }

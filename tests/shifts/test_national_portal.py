@@ -302,3 +302,30 @@ def test_her_own_shelters_coordinators_hear_when_she_is_away_on_a_national_shift
     told = set(Notice.objects.filter(kind="shift_at_risk").values_list("recipient", flat=True))
     assert world["coordinator_a"].pk in told
     assert coordinator_b.pk not in told and not told & set(world["b"].members.values_list("pk", flat=True))
+
+
+def test_her_coordinator_takes_her_off_a_national_shift_and_another_shelters_cannot(world):
+    """Shelter A's coordinator takes Anna off the national shift (the next publish tells her); shelter B's
+    coordinator cannot touch Anna's place (404), nor can A's touch Bea's."""
+    from notices.models import Notice
+    from shifts.publishing import rota_publish
+
+    shift = world["shift"]
+    anna = AssignmentFactory(shift=shift, member=world["anna"])
+    bea = AssignmentFactory(shift=shift, member=world["bea"])
+    coordinator_b = MemberFactory(organisation=world["b"], role="coordinator")
+
+    def remove(coordinator, place):
+        client = log_in(Client(), coordinator)
+        url = reverse("shifts:national_remove", kwargs={"organisation": coordinator.organisation.slug, "pk": place.pk})
+        return client.post(url)
+
+    assert remove(coordinator_b, anna).status_code == 404
+    assert remove(world["coordinator_a"], bea).status_code == 404
+    assert Assignment.objects.active().filter(shift=shift).count() == 2
+    response = remove(world["coordinator_a"], anna)
+    assert response.status_code == 302
+    assert list(Assignment.objects.active().filter(shift=shift).values_list("member", flat=True)) == [world["bea"].pk]
+    assert rota_publish(organisation=world["a"]) == 1  # Anna is told with her shelter's next publish
+    assert Notice.objects.filter(kind="assignments_published", recipient=world["anna"]).exists()
+    assert rota_publish(organisation=world["b"]) == 0
