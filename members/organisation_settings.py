@@ -217,6 +217,13 @@ def organisation_settings_update(*, organisation: Organisation, by: Member, **va
         by.organisation_id == organisation.pk and by.is_admin and by.status != MemberStatus.LEFT and not by.erased_at
     ):
         raise OrganisationSettingsRefused(_("Only the shelter's admins can change its settings."))
+    return settings_save(organisation=organisation, values=values, actor=by.user)
+
+
+def settings_save(*, organisation: Organisation, values: dict[str, Any], actor: Any) -> list[str]:
+    """Check `values` (SETTING_FIELDS) against their bounds and save those that changed under a row lock, with
+    `actor` (a login) in the audit trail; the caller has decided who may. Also the federation's operator's path for
+    the national lines' organisation (shifts.national.national_settings_update)."""
     unknown = set(values) - set(SETTING_FIELDS)
     if unknown:
         raise TypeError(f"Not a shelter setting: {', '.join(sorted(unknown))}")
@@ -250,7 +257,7 @@ def organisation_settings_update(*, organisation: Organisation, by: Member, **va
         return []
     for field in changed:
         setattr(locked, field, cleaned[field])
-    with _actor(by.user):
+    with _actor(actor):
         locked.save(update_fields=changed)
     for field in changed:  # the caller's copy too, so the page it renders next says the new values
         setattr(organisation, field, cleaned[field])

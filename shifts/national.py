@@ -167,6 +167,24 @@ def national_courses_set(*, line: Line, courses: Iterable, by: Member) -> None:
     through.objects.bulk_create([through(line_id=line.pk, course_id=pk) for pk in sorted(own - present)])
 
 
+# The national lines' own rules, set by the operator: how far ahead volunteers may take their shifts, and until
+# when they may release one (the other rules are each volunteer's shelter's).
+NATIONAL_SETTINGS = ("signup_window_days", "release_deadline_hours")
+
+
+def national_settings_update(*, by: User, **values) -> list[str]:
+    """Change the national lines' sign-up window and release deadline (within the shelters' bounds); returns the
+    fields that changed. Refused with a translated reason, nothing changed."""
+    from members.organisation_settings import settings_save
+
+    if not operator_may(by):
+        raise NationalRefused(_("Only the federation's operators change the national lines' rules."))
+    if set(values) - set(NATIONAL_SETTINGS):
+        raise TypeError(f"Not a national setting: {', '.join(sorted(set(values) - set(NATIONAL_SETTINGS)))}")
+    with transaction.atomic():
+        return settings_save(organisation=national_organisation(), values=values, actor=by)
+
+
 # -- who may see whom --------------------------------------------------------------------------------------
 
 

@@ -59,3 +59,25 @@ class InviteForm(forms.Form):
         shelters = self.fields["shelters"]
         assert isinstance(shelters, forms.ModelMultipleChoiceField)
         shelters.queryset = Organisation.objects.shelters().exclude(national_participations__line=line).order_by("name")
+
+
+class NationalSettingsForm(forms.Form):
+    """The national lines' sign-up window and release deadline, with the same bounds and words as a shelter's."""
+
+    def __init__(self, data=None, *, organisation: Organisation):
+        from members.organisation_settings import INTEGER_SETTINGS
+        from members.settings_forms import LABELS
+
+        from .national import NATIONAL_SETTINGS
+
+        super().__init__(data, initial={field: getattr(organisation, field) for field in NATIONAL_SETTINGS})
+        for field in NATIONAL_SETTINGS:
+            low, high = INTEGER_SETTINGS[field]
+            message = _("Give a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+            self.fields[field] = forms.IntegerField(
+                label=LABELS[field],
+                min_value=low,
+                max_value=high,
+                error_messages={"invalid": message, "min_value": message, "max_value": message},
+                help_text=_("From %(low)s to %(high)s.") % {"low": low, "high": high},
+            )

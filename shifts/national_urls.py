@@ -7,6 +7,7 @@ from .views import national_operator as views
 app_name = "national"
 urlpatterns = [
     path("", views.national_lines, name="lines"),
+    path("settings/", views.national_settings, name="settings"),
     path("<int:pk>/", views.national_line, name="line"),
     path("<int:pk>/invite/", views.national_line_invite, name="invite"),
     path("<int:pk>/gaps/", views.national_gaps, name="gaps"),

@@ -26,8 +26,8 @@ from reports.views.access import operator_required
 
 from ..generation import wall_clock
 from ..models import Line, NationalParticipation, NationalVolunteer, Shift, ShiftPattern, Staffing
-from ..national import counts_by_shelter, national_invite, national_line_create
-from ..national_forms import InviteForm, NationalLineEditForm, NationalLineForm
+from ..national import counts_by_shelter, national_invite, national_line_create, national_settings_update
+from ..national_forms import InviteForm, NationalLineEditForm, NationalLineForm, NationalSettingsForm
 from .lines import generate_page, pattern_page
 
 NEXT_SHIFTS = 3  # upcoming shifts shown per line on the list
@@ -72,8 +72,40 @@ def national_lines(request):
         .prefetch_related(Prefetch("shifts", queryset=upcoming[:NEXT_SHIFTS], to_attr="next_shifts"))
         .order_by("name", "pk")
     )
+    national = Organisation.objects.filter(national=True).first()
+    rules = NationalSettingsForm(organisation=national) if national else None
     with timezone.override(_zone()):
-        return render(request, "shifts/national/operator_lines.html", {"form": form, "lines": list(lines)})
+        return render(
+            request,
+            "shifts/national/operator_lines.html",
+            {"form": form, "lines": list(lines), "rules_form": rules},
+        )
+
+
+@require_POST
+@operator_required
+def national_settings(request):
+    """Save the national lines' sign-up window and release deadline; a bad value says why and changes nothing."""
+    national = Organisation.objects.filter(national=True).first()
+    if national is None:  # no national line yet: nothing to set
+        return redirect("national:lines")
+    form = NationalSettingsForm(request.POST, organisation=national)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        messages.error(request, _("Nothing was changed."))
+        return redirect("national:lines")
+    try:
+        changed = national_settings_update(by=request.user, **form.cleaned_data)
+    except JourplanError as refused:
+        messages.error(request, refused.message)
+    else:
+        if changed:
+            messages.success(request, _("The settings have been saved."))
+        else:
+            messages.info(request, _("Nothing was changed."))
+    return redirect("national:lines")
 
 
 def _shelter_rows(line: Line) -> list[dict]:

@@ -30,6 +30,7 @@ def _pattern(world) -> dict:
 
 ACCESS = {
     "national:lines": _operators_only(),
+    "national:settings": _operators_only(method="post"),
     "national:line": _operators_only(kwargs=_line),
     "national:invite": _operators_only(method="post", kwargs=_line),
     "national:gaps": _operators_only(kwargs=_line),

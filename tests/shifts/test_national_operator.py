@@ -350,3 +350,30 @@ def test_the_operator_reaches_the_national_lines_from_the_federation_pages(clien
     assert f'href="{lines_url}"' in client.get(reverse("federation_figures:figures")).content.decode()
     log_in(client, UserFactory(is_staff=True, is_superuser=True))
     assert f'href="{lines_url}"' in client.get(reverse("federation:shelters")).content.decode()
+
+
+def test_the_operator_sets_the_national_lines_sign_up_window_and_release_deadline(operator_client, national_line):
+    page = operator_client.get(reverse("national:lines")).content.decode()
+    assert "Regler för de nationella linjerna" in page and 'name="signup_window_days"' in page
+    url = reverse("national:settings")
+    response = operator_client.post(url, {"signup_window_days": "90", "release_deadline_hours": "24"}, follow=True)
+    assert "Inställningarna har sparats." in response.content.decode()
+    national = national_organisation()
+    national.refresh_from_db()
+    assert (national.signup_window_days, national.release_deadline_hours) == (90, 24)
+    # Out of the shelters' bounds: said in Swedish, nothing changed.
+    refused = operator_client.post(url, {"signup_window_days": "1000", "release_deadline_hours": "x"}, follow=True)
+    text = refused.content.decode()
+    assert "Ange ett heltal från 7 till 365." in text and "Inget ändrades." in text
+    national.refresh_from_db()
+    assert (national.signup_window_days, national.release_deadline_hours) == (90, 24)
+
+
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN])
+def test_nobody_but_the_operator_sets_the_national_rules(client, organisation, national_line, role):
+    log_in(client, MemberFactory(organisation=organisation, role=role))
+    response = client.post(reverse("national:settings"), {"signup_window_days": "90", "release_deadline_hours": "24"})
+    assert response.status_code == 404
+    national = national_organisation()
+    national.refresh_from_db()
+    assert national.signup_window_days == 60

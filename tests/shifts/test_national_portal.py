@@ -329,3 +329,15 @@ def test_her_coordinator_takes_her_off_a_national_shift_and_another_shelters_can
     assert rota_publish(organisation=world["a"]) == 1  # Anna is told with her shelter's next publish
     assert Notice.objects.filter(kind="assignments_published", recipient=world["anna"]).exists()
     assert rota_publish(organisation=world["b"]) == 0
+
+
+def test_the_operators_sign_up_window_governs_the_national_line(world, operator):
+    from shifts.national import national_settings_update
+
+    national_settings_update(by=operator, signup_window_days=7)
+    far = ShiftFactory(line=world["shift"].line, starts_at=NOW + timedelta(days=10))
+    with pytest.raises(SignupRefused) as refused:
+        shift_sign_up(shift=far, member=world["anna"])
+    assert [r.code for r in refused.value.refusals] == ["outside_window"]
+    with pytest.raises(NationalRefused):
+        national_settings_update(by=UserFactory(), signup_window_days=30)
