@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy
 from core.errors import JourplanError
 from core.models import Organisation, User
 from members.models import Member, MemberStatus, Role
+from members.organisation_settings import settings_save
+from trainings.models import Course, CoursePurpose
 
 from .models import Assignment, AssignmentStatus, Line, NationalParticipation, NationalVolunteer, Shift
 
@@ -38,9 +40,14 @@ class NationalRefused(JourplanError):
     """A national-rota action that may not be done (said in her language)."""
 
 
+def national_organisation_if_any() -> Organisation | None:
+    """The federation's organisation for national lines, or None before the first line."""
+    return Organisation.objects.filter(national=True).first()
+
+
 def national_organisation() -> Organisation:
     """The federation's organisation for national lines, created with the first line."""
-    organisation = Organisation.objects.filter(national=True).first()
+    organisation = national_organisation_if_any()
     if organisation is not None:
         return organisation
     try:
@@ -76,8 +83,9 @@ def national_invite(*, line: Line, organisations: Iterable[Organisation], by: Us
             "organisation_id", flat=True
         )
     )
-    new = [NationalParticipation(line=line, organisation=o) for o in shelters if o.pk not in known]
-    NationalParticipation.objects.bulk_create(new, ignore_conflicts=True)
+    new = [o for o in shelters if o.pk not in known]
+    for organisation in new:  # one row each (at most the federation's shelters), so each is on the audit trail
+        NationalParticipation.objects.create(line=line, organisation=organisation)
     return len(new)
 
 
@@ -137,9 +145,8 @@ def national_volunteers_set(*, line: Line, members: Iterable[Member], by: Member
     )
     added = chosen - current
     removed = current - chosen
-    NationalVolunteer.objects.bulk_create(
-        [NationalVolunteer(line=line, member_id=pk, added_by=by) for pk in sorted(added)], ignore_conflicts=True
-    )
+    for pk in sorted(added):  # one row each, so who let her in is on the admins' audit trail
+        NationalVolunteer.objects.create(line=line, member_id=pk, added_by=by)
     NationalVolunteer.objects.filter(line=line, member__in=removed).delete()
     return len(added), len(removed)
 
@@ -148,8 +155,6 @@ def national_volunteers_set(*, line: Line, members: Iterable[Member], by: Member
 def national_courses_set(*, line: Line, courses: Iterable, by: Member) -> None:
     """The trainings her shelter asks of its volunteers on the national line: exactly `courses`, all her shelter's
     own (another shelter's choice is its own and is left as it is)."""
-    from trainings.models import Course, CoursePurpose
-
     _coordinator_of(by, by.organisation_id)
     if not line.is_national or not _taking_part(line, by.organisation_id):
         raise NationalRefused(_("Your shelter does not take part in this national line."))
@@ -175,8 +180,6 @@ NATIONAL_SETTINGS = ("signup_window_days", "release_deadline_hours")
 def national_settings_update(*, by: User, **values) -> list[str]:
     """Change the national lines' sign-up window and release deadline (within the shelters' bounds); returns the
     fields that changed. Refused with a translated reason, nothing changed."""
-    from members.organisation_settings import settings_save
-
     if not operator_may(by):
         raise NationalRefused(_("Only the federation's operators change the national lines' rules."))
     if set(values) - set(NATIONAL_SETTINGS):

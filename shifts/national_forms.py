@@ -9,9 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation
 from core.params import PkMultipleChoiceField
+from members.organisation_settings import INTEGER_SETTINGS
+from members.settings_forms import LABELS
 
 from .forms import LineChecks
 from .models import Line
+from .national import NATIONAL_SETTINGS
 
 NATIONAL_LINE_FIELDS = [
     "name",
@@ -65,11 +68,6 @@ class NationalSettingsForm(forms.Form):
     """The national lines' sign-up window and release deadline, with the same bounds and words as a shelter's."""
 
     def __init__(self, data=None, *, organisation: Organisation):
-        from members.organisation_settings import INTEGER_SETTINGS
-        from members.settings_forms import LABELS
-
-        from .national import NATIONAL_SETTINGS
-
         super().__init__(data, initial={field: getattr(organisation, field) for field in NATIONAL_SETTINGS})
         for field in NATIONAL_SETTINGS:
             low, high = INTEGER_SETTINGS[field]

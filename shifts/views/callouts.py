@@ -29,7 +29,7 @@ from ..callouts import (
     callout_close,
     callout_send,
 )
-from ..models import AskAnswer, Assignment, AssignmentStatus, CallOut, CallOutAsk, NationalParticipation, Shift
+from ..models import AskAnswer, Assignment, AssignmentStatus, CallOut, CallOutAsk, Line, Shift
 
 
 def _back_to_shift(request, shift: Shift) -> HttpResponse:
@@ -42,26 +42,17 @@ def _back_to_shift(request, shift: Shift) -> HttpResponse:
     return response
 
 
-def _taking_part(request, line_field: str) -> Q:
-    """A national line her shelter takes part in (issue 20): her coordinators call out their own volunteers."""
-    accepted = NationalParticipation.objects.filter(
-        line=OuterRef(line_field), organisation=request.organisation, accepted_at__isnull=False
-    )
-    return Q(Exists(accepted))
-
-
 def _shift_of(request, pk: int) -> Shift:
     """Her shelter's shift, or a shift of a national line her shelter takes part in; else 404."""
-    shifts = Shift.objects.filter(Q(line__organisation=request.organisation) | _taking_part(request, "line"))
+    shifts = Shift.objects.filter(line__in=Line.objects.worked_for(request.organisation))
     return get_object_or_404(shifts.select_related("line__organisation"), pk=pk)
 
 
 def _callout_of(request, pk: int) -> CallOut:
     """A call-out of her shelter's shift, or one on a national line's shift in which her shelter asks; else 404."""
     own_asks = CallOutAsk.objects.filter(callout=OuterRef("pk"), member__organisation=request.organisation)
-    callouts = CallOut.objects.filter(
-        Q(shift__line__organisation=request.organisation) | (_taking_part(request, "shift__line") & Q(Exists(own_asks)))
-    )
+    national = Q(shift__line__in=Line.objects.worked_for(request.organisation).national()) & Q(Exists(own_asks))
+    callouts = CallOut.objects.filter(Q(shift__line__organisation=request.organisation) | national)
     return get_object_or_404(callouts.select_related("shift__line__organisation"), pk=pk)
 
 

@@ -26,19 +26,19 @@ from reports.views.access import operator_required
 
 from ..generation import wall_clock
 from ..models import Line, NationalParticipation, NationalVolunteer, Shift, ShiftPattern, Staffing
-from ..national import counts_by_shelter, national_invite, national_line_create, national_settings_update
+from ..national import (
+    counts_by_shelter,
+    national_invite,
+    national_line_create,
+    national_organisation_if_any,
+    national_settings_update,
+)
 from ..national_forms import InviteForm, NationalLineEditForm, NationalLineForm, NationalSettingsForm
 from .lines import generate_page, pattern_page
 
 NEXT_SHIFTS = 3  # upcoming shifts shown per line on the list
 GAP_WEEKS = 13  # the gap view's default period
 MAX_WEEKS = 52
-
-
-def _zone() -> ZoneInfo:
-    """The national organisation's time zone (the default zone before the first line creates it)."""
-    organisation = Organisation.objects.filter(national=True).only("time_zone").first()
-    return organisation.zone if organisation else ZoneInfo(settings.TIME_ZONE)
 
 
 def _national_line(pk: int) -> Line:
@@ -72,9 +72,10 @@ def national_lines(request):
         .prefetch_related(Prefetch("shifts", queryset=upcoming[:NEXT_SHIFTS], to_attr="next_shifts"))
         .order_by("name", "pk")
     )
-    national = Organisation.objects.filter(national=True).first()
+    national = national_organisation_if_any()
     rules = NationalSettingsForm(organisation=national) if national else None
-    with timezone.override(_zone()):
+    # Times in the national organisation's zone (the default zone before the first line creates it).
+    with timezone.override(national.zone if national else ZoneInfo(settings.TIME_ZONE)):
         return render(
             request,
             "shifts/national/operator_lines.html",
@@ -86,7 +87,7 @@ def national_lines(request):
 @operator_required
 def national_settings(request):
     """Save the national lines' sign-up window and release deadline; a bad value says why and changes nothing."""
-    national = Organisation.objects.filter(national=True).first()
+    national = national_organisation_if_any()
     if national is None:  # no national line yet: nothing to set
         return redirect("national:lines")
     form = NationalSettingsForm(request.POST, organisation=national)

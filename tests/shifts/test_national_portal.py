@@ -341,3 +341,16 @@ def test_the_operators_sign_up_window_governs_the_national_line(world, operator)
     assert [r.code for r in refused.value.refusals] == ["outside_window"]
     with pytest.raises(NationalRefused):
         national_settings_update(by=UserFactory(), signup_window_days=30)
+
+
+def test_letting_her_in_and_inviting_a_shelter_are_on_the_audit_trail(world):
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from shifts.models import NationalParticipation, NationalVolunteer
+
+    let_in = ContentType.objects.get_for_model(NationalVolunteer)
+    invited = ContentType.objects.get_for_model(NationalParticipation)
+    row = NationalVolunteer.objects.get(member=world["anna"])
+    assert LogEntry.objects.filter(content_type=let_in, object_pk=str(row.pk), action=LogEntry.Action.CREATE).exists()
+    assert LogEntry.objects.filter(content_type=invited, action=LogEntry.Action.CREATE).count() == 3
